@@ -1,0 +1,246 @@
+"""The collection's catalog: a SQLite file beside the vector store.
+
+It records which files and documents are indexed with their content hashes
+(what incremental sync compares against), mirrors each chunk's text and
+position, and holds the keyword index: an FTS5 table ranked with BM25 inside
+SQLite, so keyword search costs an index lookup, not a Python pass over every
+chunk (``bench/query.py`` measures it at 100k chunks).
+
+Writes for a batch of documents commit in one transaction, after the vector
+store has been written; ``dirty`` marks a sync in progress so that a run killed
+half-way is reconciled against the store on the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.documents import Chunk, Document
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, root TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT PRIMARY KEY, file TEXT NOT NULL, hash TEXT NOT NULL, title TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, text, tokenize='porter unicode61 remove_diacritics 2');
+"""
+_WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    also did does doing done many much one ones s t thing things""".split()
+)
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    source: str
+    index: int
+    start: int
+    end: int
+    page: int | None
+    text: str
+    title: str
+
+
+def keywords(text: str) -> list[str]:
+    """The searchable words of ``text``: lower-cased, without stopwords, in order, unique."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in STOPWORDS and word not in seen:
+            seen[word] = None
+    return list(seen)
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._db as db:
+            db.executescript(_SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    # -- settings and crash marker -------------------------------------------------
+
+    def settings(self) -> dict | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key='settings'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_settings(self, settings: dict) -> None:
+        with self._db as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (json.dumps(settings, sort_keys=True),))
+
+    @property
+    def dirty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM meta WHERE key='dirty'").fetchone() is not None
+
+    def set_dirty(self, dirty: bool) -> None:
+        with self._db as db:
+            if dirty:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('dirty', '1')")
+            else:
+                db.execute("DELETE FROM meta WHERE key='dirty'")
+
+    # -- files and documents ---------------------------------------------------------
+
+    def file_hashes(self, root: str | None = None) -> dict[str, str]:
+        query, args = "SELECT path, hash FROM files", ()
+        if root is not None:
+            query, args = query + " WHERE root = ?", (root,)
+        return dict(self._db.execute(query, args).fetchall())
+
+    def document_hashes(self, file: str) -> dict[str, str]:
+        return dict(self._db.execute("SELECT source, hash FROM documents WHERE file = ?", (file,)).fetchall())
+
+    def documents(self) -> list[tuple[str, str, int]]:
+        """``(source, file, chunk count)`` of every document, by source."""
+        return self._db.execute(
+            "SELECT d.source, d.file, (SELECT count(*) FROM chunks c WHERE c.source = d.source) "
+            "FROM documents d ORDER BY d.source"
+        ).fetchall()
+
+    def owners(self, sources: Iterable[str]) -> dict[str, str]:
+        """The file each of ``sources`` is indexed from, for those already indexed."""
+        owners: dict[str, str] = {}
+        for source in sources:
+            row = self._db.execute("SELECT file FROM documents WHERE source = ?", (source,)).fetchone()
+            if row:
+                owners[source] = row[0]
+        return owners
+
+    def chunk_ids(self, sources: Iterable[str]) -> list[str]:
+        ids: list[str] = []
+        sources = list(sources)
+        for lo in range(0, len(sources), 500):
+            part = sources[lo : lo + 500]
+            marks = ",".join("?" * len(part))
+            ids += [r[0] for r in self._db.execute(f"SELECT id FROM chunks WHERE source IN ({marks})", part)]
+        return ids
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+
+    def sources_of_chunks(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        sources: set[str] = set()
+        for lo in range(0, len(ids), 500):
+            part = ids[lo : lo + 500]
+            marks = ",".join("?" * len(part))
+            sources |= {r[0] for r in self._db.execute(f"SELECT source FROM chunks WHERE id IN ({marks})", part)}
+        return sources
+
+    def files_of_sources(self, sources: Iterable[str]) -> set[str]:
+        return set(self.owners(sources).values())
+
+    def count_chunks(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def replace_documents(self, documents: Sequence[Document], chunks: Sequence[Chunk], file: str) -> None:
+        """Swap in new versions of ``documents`` (old chunks out, new chunks in) in one transaction."""
+        with self._db as db:
+            self._delete_sources(db, [d.source for d in documents])
+            db.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?)", [(d.source, file, d.hash, d.title) for d in documents]
+            )
+            titles = {d.source: d.title for d in documents}
+            for chunk in chunks:
+                cursor = db.execute(
+                    'INSERT INTO chunks (id, source, idx, start, "end", page, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                    (chunk.id, chunk.source, chunk.index, chunk.start, chunk.end, chunk.page, chunk.text),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, titles[chunk.source], chunk.text),
+                )
+
+    def remove_documents(self, sources: Sequence[str]) -> None:
+        with self._db as db:
+            self._delete_sources(db, sources)
+
+    def _delete_sources(self, db: sqlite3.Connection, sources: Sequence[str]) -> None:
+        for lo in range(0, len(sources), 500):
+            part = list(sources[lo : lo + 500])
+            marks = ",".join("?" * len(part))
+            db.execute(f"DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE source IN ({marks}))", part)
+            db.execute(f"DELETE FROM chunks WHERE source IN ({marks})", part)
+            db.execute(f"DELETE FROM documents WHERE source IN ({marks})", part)
+
+    def set_file(self, path: str, root: str, hash_: str) -> None:
+        with self._db as db:
+            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, root, hash_))
+
+    def remove_file(self, path: str) -> list[str]:
+        """Forget ``path`` and its documents; returns the ids of the chunks it had."""
+        sources = [r[0] for r in self._db.execute("SELECT source FROM documents WHERE file = ?", (path,))]
+        ids = self.chunk_ids(sources)
+        with self._db as db:
+            self._delete_sources(db, sources)
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+        return ids
+
+    # -- reading ------------------------------------------------------------------------
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, ChunkRecord]:
+        records: dict[str, ChunkRecord] = {}
+        for lo in range(0, len(ids), 500):
+            part = list(ids[lo : lo + 500])
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                'SELECT c.id, c.source, c.idx, c.start, c."end", c.page, c.text, d.title '
+                f"FROM chunks c JOIN documents d ON d.source = c.source WHERE c.id IN ({marks})",
+                part,
+            )
+            records.update((row[0], ChunkRecord(*row)) for row in rows)
+        return records
+
+    def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
+        """BM25 over chunk titles and texts: ``(chunk id, score)``, best first."""
+        words = keywords(query)
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        rows = self._db.execute(
+            "SELECT c.id, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?",
+            (match, n),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def document_frequency(self, word: str) -> int:
+        row = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f'"{word}"',)).fetchone()
+        return row[0]
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None

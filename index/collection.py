@@ -1,0 +1,112 @@
+"""One named collection: its vectors in Chroma, its catalog and keyword index in
+SQLite, and the embedder and chunker it was built with."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index import embedders
+from index.catalog import Catalog, ChunkRecord
+from index.chunking import Chunker
+from index.config import IndexConfig
+from index.errors import IndexingError, IndexMismatchError
+from index.store import ChromaStore, Hit, VectorCollection, check_collection_name
+from index.sync import Syncer, SyncReport
+
+
+class Collection:
+    """Cheap to construct: the model, the store and the catalog open on first use."""
+
+    def __init__(self, name: str, store: ChromaStore, catalog_dir: Path, config: IndexConfig | None = None):
+        self.name = check_collection_name(name)
+        self.store = store
+        self.config = config or IndexConfig()
+        self.catalog_path = catalog_dir / f"{self.name}.sqlite3"
+        self._write_lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> embedders.Embedder:
+        return embedders.get(self.config.embedder, precision=self.config.precision, batch_size=self.config.batch_size)
+
+    @cached_property
+    def settings(self) -> dict:
+        return self.config.saved_settings(self.embedder.model_id)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        catalog = Catalog(self.catalog_path)
+        saved = catalog.settings()
+        if saved is None:
+            catalog.save_settings(self.settings)
+        elif saved != self.settings:
+            raise IndexMismatchError(self.name, saved, self.settings)
+        return catalog
+
+    @cached_property
+    def vectors(self) -> VectorCollection:
+        return self.store.open(self.name, self.embedder, self.settings, create=True)
+
+    def exists(self) -> bool:
+        return self.name in self.store.collection_names()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def sync(self, paths: list[Path], progress: bool = False) -> SyncReport:
+        with self._write_lock:
+            syncer = Syncer(self.vectors, self.catalog, self.embedder, Chunker(self.config.chunk_tokens, self.config.chunk_overlap))
+            syncer.recover()
+            return syncer.sync(paths, progress=progress)
+
+    def delete_documents(self, sources: list[str]) -> int:
+        """Remove documents by source; returns the number of chunks deleted."""
+        with self._write_lock:
+            files = self.catalog.files_of_sources(sources)
+            unknown = set(sources) - set(self.catalog.owners(sources))
+            if unknown:
+                raise IndexingError(
+                    f"no document named {sorted(unknown)[0]!r} in collection {self.name!r}; "
+                    "list them with: assistant documents"
+                )
+            self.catalog.set_dirty(True)
+            deleted = 0
+            for file in files:
+                ids = self.catalog.remove_file(file)
+                self.vectors.delete(ids)
+                deleted += len(ids)
+            self.catalog.set_dirty(False)
+            return deleted
+
+    def drop(self) -> None:
+        """Delete the whole collection: vectors and catalog."""
+        if self.exists():
+            self.store.delete_collection(self.name)
+        catalog = self.__dict__.pop("catalog", None)
+        if catalog is not None:
+            catalog.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.catalog_path}{suffix}").unlink(missing_ok=True)
+        self.__dict__.pop("vectors", None)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def documents(self) -> list[tuple[str, int]]:
+        return [(source, count) for source, _, count in self.catalog.documents()]
+
+    def count(self) -> int:
+        return self.catalog.count_chunks()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed([text])[0]
+
+    def dense_search(self, vector: np.ndarray, n: int) -> list[Hit]:
+        return self.vectors.query(vector, n)
+
+    def keyword_search(self, text: str, n: int) -> list[Hit]:
+        return [Hit(id=i, score=s) for i, s in self.catalog.keyword_search(text, n)]
+
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+        return self.catalog.chunks(ids)
