@@ -119,6 +119,21 @@ def load_html(path: Path, source: str) -> list[Document]:
     return [Document(source=source, text=parser.text(), title=" ".join(parser.title.split()))]
 
 
+def _unwrap(text: str) -> str:
+    """Join the lines a PDF wrapped mid-sentence: a line that does not end a
+    sentence and is long (not a heading), or that goes on in lower case."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        previous = out[-1].rstrip()
+        wrapped = previous and previous[-1] not in ".!?:;" and (len(previous) >= 50 or line[:1].islower())
+        if wrapped and line.strip():
+            out[-1] = previous + " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 @loader(".pdf")
 def load_pdf(path: Path, source: str) -> list[Document]:
     from pypdf import PdfReader
@@ -135,7 +150,7 @@ def load_pdf(path: Path, source: str) -> list[Document]:
         raise LoadError(path, f"not a readable PDF ({type(exc).__name__}: {exc}); re-export or repair it") from exc
     pages, parts, offset = [], [], 0
     for number, page_text in enumerate(texts, start=1):
-        page_text = page_text.strip()
+        page_text = _unwrap(page_text.strip())
         if not page_text:
             continue
         if parts:

@@ -1,0 +1,35 @@
+# `make run` and `make test` set everything up on a fresh machine (idempotent).
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DOCS   ?=
+
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test test-all eval bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch first: pip takes the CPU build that lies on this machine's disk; any
+# other order lets a dependency pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[app,test,llm]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) app.py $(if $(DOCS),--docs $(DOCS))
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+eval: $(STAMP)
+	$(VENV)/bin/assistant eval evals/sample --min containment=0.8 --min declined_unanswerable=1.0
+
+clean:
+	rm -rf $(VENV) .pytest_cache reports test-artifacts

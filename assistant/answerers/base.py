@@ -1,0 +1,27 @@
+"""The interface every answerer implements, and the pieces they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from assistant.types import Answer, Passage
+
+
+def decline_message(question: str) -> str:
+    return (
+        f"The documents don't say. Nothing in the indexed documents answers “{question.strip()}”."
+    )
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+        """Answer ``question`` from ``passages`` only, citing them; decline when they don't hold it.
+
+        ``rewritten`` is the stand-alone form of a follow-up question, when there is one.
+        """
+
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
+        """Yield pieces of the answer text as they come, then the final ``Answer``."""

@@ -1,0 +1,109 @@
+"""``Assistant``: the one object behind the CLI, the app and the evaluation runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+
+from index import ChromaStore, Collection, SyncReport
+
+from assistant import answerers, followup
+from assistant.chain import LangChainRetriever, build_chain
+from assistant.retrieval import HybridRetriever
+from assistant.settings import Settings
+from assistant.types import Answer
+
+
+class Assistant:
+    """Ask questions over a collection of documents.
+
+    >>> bot = Assistant(collection="notes", store="/tmp/store")
+    >>> bot.index(["docs/"])
+    >>> bot.ask("What does the warranty cover?").answer
+
+    Construction is cheap: the model and the store open on first use.
+    """
+
+    def __init__(
+        self,
+        collection: str | None = None,
+        store: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        llm: str | None = None,
+        llm_options: dict | None = None,
+        **overrides,
+    ):
+        settings = settings or Settings()
+        updates = {key: value for key, value in overrides.items() if value is not None}
+        if collection is not None:
+            updates["collection"] = collection
+        if store is not None:
+            updates["store"] = Path(store).expanduser()
+        if llm is not None:
+            updates["llm"] = llm
+        self.settings = Settings.model_validate({**settings.model_dump(), **updates}) if updates else settings
+        self.llm_options = llm_options or {}
+
+    # -- the parts -------------------------------------------------------------------------
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        s = self.settings
+        if s.chroma_host:
+            return ChromaStore(host=s.chroma_host, port=s.chroma_port)
+        return ChromaStore(path=s.store / "chroma")
+
+    @property
+    def catalog_dir(self) -> Path:
+        s = self.settings
+        if s.chroma_host:
+            return s.store / "servers" / f"{s.chroma_host}-{s.chroma_port}"
+        return s.store / "catalogs"
+
+    @cached_property
+    def collection(self) -> Collection:
+        return Collection(self.settings.collection, self.store, self.catalog_dir, self.settings.index)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.collection, k=self.settings.k, hybrid=self.settings.hybrid)
+
+    @cached_property
+    def answerer(self) -> answerers.Answerer:
+        return answerers.create(self.settings.llm, self.collection, **self.llm_options)
+
+    @cached_property
+    def chain(self):
+        """A LangChain Runnable: ``{"question": str, "history": [str]}`` in, ``Answer`` out."""
+        return build_chain(self.retriever, self.answerer)
+
+    def as_retriever(self) -> LangChainRetriever:
+        """The hybrid retriever as a LangChain ``BaseRetriever``."""
+        return LangChainRetriever(retriever=self.retriever)
+
+    # -- documents -------------------------------------------------------------------------
+
+    def index(self, paths: Iterable[str | Path], progress: bool = False) -> SyncReport:
+        """Sync files and folders into the collection (incremental, by content hash)."""
+        return self.collection.sync([Path(p).expanduser() for p in paths], progress=progress)
+
+    def documents(self) -> list[tuple[str, int]]:
+        """``(source, chunk count)`` of each indexed document."""
+        return self.collection.documents()
+
+    def delete(self, sources: Iterable[str]) -> int:
+        return self.collection.delete_documents(list(sources))
+
+    # -- questions -------------------------------------------------------------------------
+
+    def ask(self, question: str, history: Iterable[str] = ()) -> Answer:
+        return self.chain.invoke({"question": question, "history": list(history)})
+
+    def stream(self, question: str, history: Iterable[str] = ()) -> Iterator[str | Answer]:
+        """Yield pieces of the answer as they are produced, then the final ``Answer``."""
+        history = list(history)
+        rewritten = followup.rewrite(question, history)
+        passages = self.retriever.retrieve(rewritten)
+        yield from self.answerer.stream(question, passages, rewritten=rewritten if rewritten != question else None)

@@ -1,0 +1,193 @@
+"""The ``assistant`` command: index, ask, chat, documents, eval.
+
+Errors from the packages become one-line messages and exit codes here, and only here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--collection", help="collection name (default: $ASSISTANT_COLLECTION or 'default')")
+    parser.add_argument("--store", help="store folder (default: $ASSISTANT_STORE or a per-user data folder)")
+    parser.add_argument("--chroma-host", help="use the Chroma server on this host (or $ASSISTANT_CHROMA_HOST)")
+    parser.add_argument("--chroma-port", type=int, help="port of the Chroma server (default 8000)")
+
+
+def _answer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--k", type=int, help="passages retrieved per question (default 5)")
+    parser.add_argument("--no-hybrid", action="store_true", help="dense retrieval only, no BM25")
+    parser.add_argument("--llm", help="answerer: extractive (default), openai, ollama, llamacpp")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Ask questions over your own documents, with citations.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="index files and folders (incremental)")
+    index.add_argument("paths", nargs="+", metavar="PATH")
+    _store_options(index)
+    index.add_argument("--json", action="store_true", help="print one JSON object, no progress bar")
+
+    ask = commands.add_parser("ask", help="ask one question")
+    ask.add_argument("question")
+    ask.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
+                     help="an earlier question of the conversation (repeat, oldest first)")
+    _store_options(ask)
+    _answer_options(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer and citations as one JSON object")
+
+    chat = commands.add_parser("chat", help="a multi-turn chat in the terminal")
+    _store_options(chat)
+    _answer_options(chat)
+
+    docs = commands.add_parser("documents", help="list the documents of a collection")
+    _store_options(docs)
+    docs.add_argument("--delete", action="append", default=[], metavar="SOURCE", help="delete a document")
+    docs.add_argument("--json", action="store_true")
+
+    evaluate = commands.add_parser("eval", help="score a question set (see evals/)")
+    evaluate.add_argument("suite", help="suite folder: corpus/ or corpus.jsonl plus questions.jsonl, or a BEIR set")
+    _store_options(evaluate)
+    _answer_options(evaluate)
+    evaluate.add_argument("--out", help="report folder (default: reports/<suite>)")
+    evaluate.add_argument("--json", action="store_true", help="print the aggregate metrics as one JSON object")
+    evaluate.add_argument("--baseline", help="an earlier report.json to compare against")
+    evaluate.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
+                          help="fail (exit 1) when METRIC is below VALUE; repeatable")
+    evaluate.add_argument("--limit", type=int, help="score only the first N questions")
+    return parser
+
+
+def make_assistant(args: argparse.Namespace):
+    from assistant.api import Assistant
+
+    return Assistant(
+        collection=args.collection,
+        store=args.store,
+        llm=getattr(args, "llm", None),
+        chroma_host=args.chroma_host,
+        chroma_port=args.chroma_port,
+        k=getattr(args, "k", None),
+        hybrid=False if getattr(args, "no_hybrid", False) else None,
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    bot = make_assistant(args)
+    report = bot.index(args.paths, progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(
+            f"{report.collection}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.removed} removed; {report.embedded} chunks embedded, {report.deleted} deleted, {report.total} in all"
+        )
+        for failure in report.failed:
+            print(f"  failed: {failure.path}: {failure.error}", file=sys.stderr)
+    return 0 if report.indexed_anything else EXIT_FAILED
+
+
+def _print_answer(answer) -> None:
+    if answer.rewritten_question != answer.question:
+        print(f"(searched for: {answer.rewritten_question})")
+    print(answer.answer)
+    for c in answer.citations:
+        page = f", page {c.page}" if c.page is not None else ""
+        print(f"  [{c.n}] {c.source}{page}, characters {c.start}-{c.end}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    bot = make_assistant(args)
+    if args.json:
+        print(json.dumps(bot.ask(args.question, history=args.history).to_json(), ensure_ascii=False))
+        return 0
+    from assistant.types import Answer
+
+    final = None
+    for piece in bot.stream(args.question, history=args.history):
+        if isinstance(piece, Answer):
+            final = piece
+        else:
+            print(piece, end="", flush=True)
+    print()
+    if final is not None:
+        if final.rewritten_question != final.question:
+            print(f"(searched for: {final.rewritten_question})")
+        for c in final.citations:
+            page = f", page {c.page}" if c.page is not None else ""
+            print(f"  [{c.n}] {c.source}{page}, characters {c.start}-{c.end}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    bot = make_assistant(args)
+    history: list[str] = []
+    print(f"Chatting with collection {bot.settings.collection!r}. Empty line or Ctrl-D to quit; /new starts over.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        if question == "/new":
+            history = []
+            continue
+        _print_answer(bot.ask(question, history=history))
+        history.append(question)
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    bot = make_assistant(args)
+    if args.delete:
+        deleted = bot.delete(args.delete)
+        print(f"deleted {len(args.delete)} document(s), {deleted} chunks")
+        return 0
+    documents = bot.documents()
+    if args.json:
+        print(json.dumps([{"source": s, "chunks": n} for s, n in documents]))
+    else:
+        for source, chunks in documents:
+            print(f"{chunks:6d}  {source}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import run_cli
+
+    return run_cli(args)
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "documents": cmd_documents, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assistant.errors import AssistantError
+    from index.errors import IndexingError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (AssistantError, IndexingError) as exc:
+        print(f"assistant: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as exc:  # pydantic validation of settings
+        print(f"assistant: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Sentences with offsets, and the content words of a text (stemmed, no stopwords)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.catalog import STOPWORDS
+
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n+")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt vs etc e.g i.e a.m p.m no fig inc ltd co corp gen gov sen rep lt col capt "
+    "u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ".split()
+)
+QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Split ``text`` into sentences; ``start``/``end`` are offsets into ``text`` plus ``offset``."""
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        if match.group().strip() and _is_abbreviation(text, match.start()):
+            continue
+        following = text[match.end() : match.end() + 1]
+        if match.group().strip() and following and following.islower():
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    result = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            result.append(Sentence(s + offset, e + offset, text[s:e]))
+    return result
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    return [w.strip("’'-").lower() for w in _WORD.findall(text) if w.strip("’'-")]
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed words that carry meaning, in order (duplicates kept)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]

@@ -1,0 +1,56 @@
+"""The typed results of asking: stable names that the CLI's JSON, the app and
+the evaluation runner all read."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Passage(BaseModel):
+    """A retrieved chunk. ``start``/``end`` are offsets into its document's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    title: str = ""
+    score: float = Field(0.0, description="fused retrieval score (reciprocal rank fusion)")
+
+
+class Citation(BaseModel):
+    """``quote == document_text[start:end]`` of ``source``."""
+
+    n: int
+    source: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    supported: bool | None = Field(None, description="whether the cited text supports the sentence (generated answers)")
+
+
+class Answer(BaseModel):
+    question: str
+    rewritten_question: str
+    answer: str
+    declined: bool
+    citations: list[Citation] = []
+    confidence: float = 0.0
+    passages: list[Passage] = Field(default_factory=list, description="what retrieval returned, best first")
+    answerer: str = "extractive"
+
+    def to_json(self) -> dict:
+        """The ``assistant ask --json`` contract."""
+        return {
+            "answer": self.answer,
+            "declined": self.declined,
+            "citations": [c.model_dump(exclude_none=True) for c in self.citations],
+            "question": self.question,
+            "rewritten_question": self.rewritten_question,
+            "confidence": round(self.confidence, 4),
+            "answerer": self.answerer,
+        }

@@ -1,0 +1,218 @@
+"""Run a suite through the assistant and score every question."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import re
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from evals import metrics
+from evals.suites import Question, Suite, SuiteError, load_suite
+
+RANK_DEPTH = 10  # sources ranked per question for MRR@10 and nDCG@10
+
+
+def collection_name(suite: Suite) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", suite.name).strip("-._") or "suite"
+    digest = hashlib.sha1(str(suite.corpus.resolve()).encode()).hexdigest()[:8]
+    return f"eval-{slug}-{digest}"
+
+
+def corpus_texts(corpus: Path) -> dict[str, str]:
+    """Each source's document text, loaded the way indexing loads it (for the verbatim check)."""
+    from index.errors import LoadError
+    from index.loaders import load_file, supported
+
+    files = [(corpus, corpus.name)] if corpus.is_file() else [
+        (p, p.relative_to(corpus).as_posix()) for p in sorted(corpus.rglob("*")) if p.is_file() and supported(p)
+    ]
+    texts = {}
+    for path, source in files:
+        try:
+            texts.update((d.source, d.text) for d in load_file(path, source))
+        except LoadError:
+            continue
+    return texts
+
+
+def corpus_hash(corpus: Path) -> str:
+    digest = hashlib.sha256()
+    paths = [corpus] if corpus.is_file() else sorted(p for p in corpus.rglob("*") if p.is_file())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def score_question(question: Question, answer, ranked: list[str], texts: dict[str, str], k: int) -> dict:
+    record: dict = {"id": question.id, "question": question.question, "history": list(question.history),
+                    "unanswerable": question.unanswerable, "gold_answers": list(question.answers),
+                    "gold_sources": list(question.sources), "ranked_sources": ranked}
+    if question.sources and not question.unanswerable:
+        record.update({
+            f"recall@{k}": metrics.recall_at(ranked, question.sources, k),
+            "mrr@10": metrics.mrr_at(ranked, question.sources, 10),
+            "ndcg@10": metrics.ndcg_at(ranked, question.graded, 10),
+        })
+    if answer is None:
+        return record
+    verbatim = [texts.get(c.source, "")[c.start : c.end] == c.quote for c in answer.citations]
+    cited_ok = [ok and c.source in question.sources for c, ok in zip(answer.citations, verbatim)]
+    record.update({
+        "rewritten_question": answer.rewritten_question, "answer": answer.answer, "declined": answer.declined,
+        "confidence": answer.confidence,
+        "citations": [c.model_dump() | {"verbatim": ok} for c, ok in zip(answer.citations, verbatim)],
+    })
+    if not question.unanswerable:
+        text = "" if answer.declined else answer.answer
+        text = re.sub(r"\s*\[\d+\]", "", text)
+        record.update({
+            "exact_match": metrics.exact_match(text, question.answers),
+            "f1": metrics.f1(text, question.answers),
+            "containment": metrics.containment(text, question.answers),
+            "citation_recall": float(any(cited_ok)),
+        })
+        if answer.citations:
+            record["citation_precision"] = sum(cited_ok) / len(cited_ok)
+    return record
+
+
+def aggregate(records: list[dict], k: int, latencies: list[float], index_s: float) -> dict:
+    def mean(key: str, rows: list[dict]) -> float | None:
+        values = [r[key] for r in rows if r.get(key) is not None]
+        return round(sum(values) / len(values), 4) if values else None
+
+    answerable = [r for r in records if not r["unanswerable"]]
+    unanswerable = [r for r in records if r["unanswerable"]]
+    result = {
+        "questions": len(records),
+        f"recall@{k}": mean(f"recall@{k}", records),
+        "mrr@10": mean("mrr@10", records),
+        "ndcg@10": mean("ndcg@10", records),
+    }
+    if any("declined" in r for r in records):
+        result.update({
+            "exact_match": mean("exact_match", answerable),
+            "f1": mean("f1", answerable),
+            "containment": mean("containment", answerable),
+            "citation_precision": mean("citation_precision", answerable),
+            "citation_recall": mean("citation_recall", answerable),
+            "declined_unanswerable": round(sum(r["declined"] for r in unanswerable) / len(unanswerable), 4) if unanswerable else None,
+            "declined_answerable": round(sum(r["declined"] for r in answerable) / len(answerable), 4) if answerable else None,
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+        })
+    result.update({
+        "latency_p50_ms": round(metrics.percentile(latencies, 50), 1),
+        "latency_p95_ms": round(metrics.percentile(latencies, 95), 1),
+        "index_s": round(index_s, 2),
+    })
+    return result
+
+
+def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: bool = False) -> dict:
+    started = time.perf_counter()
+    sync = bot.index([suite.corpus], progress=progress)
+    index_s = time.perf_counter() - started
+    texts = {} if suite.retrieval_only else corpus_texts(suite.corpus)
+    questions = suite.questions[:limit] if limit else suite.questions
+    from tqdm import tqdm
+
+    records, latencies = [], []
+    for question in tqdm(questions, desc=suite.name, unit="q", disable=not progress, leave=False):
+        answer = None
+        if suite.retrieval_only:
+            began = time.perf_counter()
+            passages = bot.retriever.retrieve(question.question, k=RANK_DEPTH * 3)
+            latencies.append((time.perf_counter() - began) * 1000)
+        else:
+            history: list[str] = []
+            for turn in question.history:  # the conversation's earlier turns come first
+                bot.ask(turn, history=history)
+                history.append(turn)
+            began = time.perf_counter()
+            answer = bot.ask(question.question, history=history)
+            latencies.append((time.perf_counter() - began) * 1000)
+            passages = bot.retriever.retrieve(answer.rewritten_question, k=RANK_DEPTH * 3)
+        ranked = metrics.dedupe(p.source for p in passages)[:RANK_DEPTH]
+        record = score_question(question, answer, ranked, texts, k)
+        record["latency_ms"] = round(latencies[-1], 1)
+        records.append(record)
+    return {
+        "suite": suite.name,
+        "suite_path": str(suite.folder.resolve()),
+        "config": {"k": k, "collection": bot.settings.collection, "answerer": bot.settings.llm,
+                   "hybrid": bot.settings.hybrid, "index": bot.settings.index.model_dump(),
+                   "retrieval_only": suite.retrieval_only, "limit": limit},
+        "versions": _versions(),
+        "corpus_hash": corpus_hash(suite.corpus),
+        "index": sync.to_json(),
+        "warnings": list(suite.warnings),
+        "metrics": aggregate(records, k, latencies, index_s),
+        "questions": records,
+    }
+
+
+def _versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for package in ("doc-assistant", "chromadb", "sentence-transformers", "torch", "langchain-core"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def check_thresholds(result: dict, minimums: list[str]) -> list[str]:
+    """The failures of ``--min metric=value`` gates, as messages."""
+    failures = []
+    for item in minimums:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SuiteError(f"--min {item!r}: write it as METRIC=VALUE, e.g. --min recall@5=0.9")
+        try:
+            threshold = float(value)
+        except ValueError:
+            raise SuiteError(f"--min {item!r}: {value!r} is not a number") from None
+        if name not in result:
+            raise SuiteError(f"--min {item!r}: unknown metric {name!r}; known: {', '.join(sorted(result))}")
+        actual = result[name]
+        if actual is None or actual < threshold:
+            failures.append(f"{name} = {actual} is below the minimum {threshold}")
+    return failures
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    from assistant.cli import make_assistant
+    from evals.report import write_report
+
+    suite = load_suite(args.suite)
+    if args.collection is None:
+        args.collection = collection_name(suite)
+    bot = make_assistant(args)
+    k = bot.settings.k
+    result = run_suite(suite, bot, k, limit=args.limit, progress=not args.json and sys.stderr.isatty())
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = json.loads(Path(args.baseline).read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise SuiteError(f"--baseline {args.baseline}: cannot read the report ({exc})") from exc
+    out = Path(args.out) if args.out else Path("reports") / suite.name
+    write_report(result, out, baseline)
+    if args.json:
+        print(json.dumps(result["metrics"]))
+    else:
+        for name, value in result["metrics"].items():
+            print(f"{name:24s} {value}")
+        print(f"report: {out / 'summary.md'}")
+    failures = check_thresholds(result["metrics"], args.min)
+    for failure in failures:
+        print(f"assistant eval: {failure}", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,56 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.chunking import Chunker, count_tokens
+from index.documents import Document, Page
+
+TEXT = " ".join(f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200))
+
+
+def covered(text, chunks):
+    seen = [False] * len(text)
+    for chunk in chunks:
+        for i in range(chunk.start, chunk.end):
+            seen[i] = True
+    return all(flag or text[i].isspace() for i, flag in enumerate(seen))
+
+
+def test_chunks_are_exact_spans_within_the_token_budget_with_overlap():
+    document = Document(source="a.txt", text=TEXT)
+    chunks = Chunker(tokens=64, overlap=12).split(document)
+    assert len(chunks) > 10
+    for chunk in chunks:
+        assert TEXT[chunk.start : chunk.end] == chunk.text
+        assert count_tokens(chunk.text) <= 64
+    assert all(b.start < a.end for a, b in zip(chunks, chunks[1:])), "consecutive chunks overlap"
+    assert covered(TEXT, chunks)
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+
+
+def test_chunks_end_on_sentence_boundaries_when_they_can():
+    chunks = Chunker(tokens=64, overlap=12).split(Document(source="a.txt", text=TEXT))
+    assert sum(c.text.endswith(".") for c in chunks[:-1]) >= len(chunks[:-1]) * 0.8
+
+
+def test_chunks_the_encoder_would_truncate_are_split_again():
+    fits = lambda text: len(text.split()) <= 20  # noqa: E731 - a tiny encoder limit
+    chunks = Chunker(tokens=200, overlap=20).split(Document(source="a.txt", text=TEXT), fits=fits)
+    assert all(fits(c.text) for c in chunks)
+    assert covered(TEXT, chunks)
+
+
+def test_pdf_chunks_keep_their_page_and_never_cross_pages():
+    text = "First page text here.\n\nSecond page text here."
+    pages = (Page(1, 0, 21), Page(2, 23, len(text)))
+    chunks = Chunker(tokens=64, overlap=8).split(Document(source="r.pdf", text=text, pages=pages))
+    assert [(c.page, c.text) for c in chunks] == [(1, "First page text here."), (2, "Second page text here.")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=0, max_size=3000), st.integers(16, 80), st.integers(0, 7))
+def test_any_unicode_text_maps_back_exactly_and_loses_nothing(text, size, overlap):
+    chunks = Chunker(tokens=size, overlap=overlap).split(Document(source="x", text=text))
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert chunk.text.strip() == chunk.text and chunk.text
+    assert covered(text, chunks)

@@ -1,0 +1,48 @@
+"""`assistant eval`: metrics, report files, baseline deltas and --min gates."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE, SHARED, needs_shared
+
+pytestmark = pytest.mark.slow
+
+METRICS = {"recall@5", "mrr@10", "ndcg@10", "exact_match", "f1", "containment", "citation_precision",
+           "citation_recall", "declined_unanswerable", "declined_answerable", "latency_p50_ms", "latency_p95_ms"}
+
+
+def evaluate(suite, out, *extra, store):
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "eval", str(suite), "--json", "--out", str(out), "--store", str(store), *extra],
+        capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_sample_suite_report_and_gates(tmp_path):
+    store = tmp_path / "store"
+    first = evaluate(SAMPLE, tmp_path / "r1", "--min", "containment=0.75", "--min", "citation_recall=0.8", store=store)
+    assert first.returncode == 0, first.stderr
+    metrics = json.loads(first.stdout)
+    assert METRICS <= set(metrics)
+    report = json.loads((tmp_path / "r1" / "report.json").read_text())
+    assert report["corpus_hash"] and report["versions"]["chromadb"] and len(report["questions"]) == 14
+    assert (tmp_path / "r1" / "summary.md").read_text().startswith("# Evaluation: sample")
+    assert (tmp_path / "r1" / "metrics.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    second = evaluate(SAMPLE, tmp_path / "r2", "--baseline", str(tmp_path / "r1" / "report.json"),
+                      "--min", "containment=1.01", store=store)
+    assert second.returncode == 1 and "containment" in second.stderr and "below the minimum" in second.stderr
+    again = json.loads((tmp_path / "r2" / "report.json").read_text())
+    assert again["index"]["chunks"]["embedded"] == 0, "an unchanged corpus is not re-embedded"
+    assert (tmp_path / "r2" / "deltas.png").exists()
+
+
+@needs_shared("seed-article")
+def test_seed_article_suite_scores(tmp_path):
+    result = evaluate(SHARED / "seed-article", tmp_path / "seed", "--min", "declined_unanswerable=1.0",
+                      "--min", "citation_recall=1.0", "--min", "containment=1.0", store=tmp_path / "store")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["declined_answerable"] == 0.0

@@ -1,0 +1,63 @@
+import math
+
+import pytest
+
+from evals import metrics
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The  Cat, the HAT!", "cat hat"),
+        ("David O’Sullivan", "david o sullivan"),
+        ("An apple a day", "apple day"),
+        ("theatre", "theatre"),
+        ("ＣＳＴＯ", "csto"),
+    ],
+)
+def test_normalize_follows_squad_and_unicode_punctuation(text, expected):
+    assert metrics.normalize(text) == expected
+
+
+def test_exact_match_ignores_case_articles_and_punctuation_only():
+    assert metrics.exact_match("The CSTO.", ["CSTO"]) == 1.0
+    assert metrics.exact_match("David O’Sullivan", ["David O'Sullivan"]) == 1.0
+    assert metrics.exact_match("the CSTO alliance", ["CSTO"]) == 0.0
+    assert metrics.exact_match("anything", []) == 0.0
+
+
+def test_f1_is_best_over_gold_answers_by_hand():
+    # prediction tokens: deputy foreign minister said (4); gold: deputy foreign minister (3); common 3
+    # precision 3/4, recall 3/3 -> F1 = 2 * 0.75 * 1 / 1.75
+    assert metrics.f1("deputy foreign minister said", ["nothing here", "deputy foreign minister"]) == pytest.approx(6 / 7)
+    assert metrics.f1("no overlap", ["deputy"]) == 0.0
+
+
+def test_containment_needs_whole_words():
+    assert metrics.containment("He is Kazakhstan’s deputy foreign minister.", ["deputy foreign minister"]) == 1.0
+    assert metrics.containment("The oilfield", ["oil"]) == 0.0
+    assert metrics.containment("offering to sell oil", ["oil"]) == 1.0
+
+
+def test_recall_and_mrr_by_hand():
+    ranked = ["a", "b", "c", "d", "e", "f"]
+    assert metrics.recall_at(ranked, ["c", "z"], 5) == 0.5
+    assert metrics.recall_at(ranked, ["f"], 5) == 0.0
+    assert metrics.mrr_at(ranked, ["c", "e"], 10) == pytest.approx(1 / 3)
+    assert metrics.mrr_at(ranked, ["z"], 10) == 0.0
+
+
+def test_ndcg_with_several_graded_relevant_documents_by_hand():
+    ranked = ["x", "a", "y", "b"]
+    relevance = {"a": 2.0, "b": 1.0, "c": 1.0}
+    dcg = 2 / math.log2(3) + 1 / math.log2(5)
+    idcg = 2 / math.log2(2) + 1 / math.log2(3) + 1 / math.log2(4)
+    assert metrics.ndcg_at(ranked, relevance, 10) == pytest.approx(dcg / idcg)
+    assert metrics.ndcg_at(["a", "b", "c"], relevance, 10) == pytest.approx(1.0)
+    assert metrics.ndcg_at(["q"], {}, 10) == 0.0
+
+
+def test_percentile_interpolates():
+    assert metrics.percentile([10, 20, 30, 40], 50) == 25
+    assert metrics.percentile([5], 95) == 5
+    assert metrics.percentile([], 50) == 0.0
