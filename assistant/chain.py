@@ -29,7 +29,8 @@ def build_chain(retriever: HybridRetriever, answerer: Answerer) -> Runnable:
 
     def condense(value: Any) -> dict:
         data = _as_input(value)
-        return {**data, "rewritten": followup.rewrite(data["question"], data["history"])}
+        rewrite = getattr(answerer, "rewrite", followup.rewrite)
+        return {**data, "rewritten": rewrite(data["question"], data["history"])}
 
     def retrieve(data: dict) -> dict:
         return {**data, "passages": retriever.retrieve(data["rewritten"])}

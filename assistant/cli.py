@@ -29,6 +29,13 @@ def _answer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=int, help="passages retrieved per question (default 5)")
     parser.add_argument("--no-hybrid", action="store_true", help="dense retrieval only, no BM25")
     parser.add_argument("--llm", help="answerer: extractive (default), openai, ollama, llamacpp")
+    parser.add_argument("--llm-base-url", help="server URL for openai/ollama (e.g. http://127.0.0.1:8080/v1)")
+    parser.add_argument("--llm-model", help="model name (openai/ollama) or GGUF path (llamacpp)")
+    parser.add_argument("--llm-api-key-env", help="environment variable holding the API key (default OPENAI_API_KEY)")
+    parser.add_argument("--llm-timeout", type=float, help="seconds to wait for the LLM (default 60)")
+    parser.add_argument("--llm-context-tokens", type=int, help="token budget for the sources in the prompt (default 2048)")
+    parser.add_argument("--llm-fallback", choices=["extractive", "decline"],
+                        help="when no generated sentence is supported (default extractive)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,10 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
 def make_assistant(args: argparse.Namespace):
     from assistant.api import Assistant
 
+    options = {
+        key: value
+        for key, value in {
+            "base_url": getattr(args, "llm_base_url", None), "model": getattr(args, "llm_model", None),
+            "api_key_env": getattr(args, "llm_api_key_env", None), "timeout": getattr(args, "llm_timeout", None),
+            "context_tokens": getattr(args, "llm_context_tokens", None), "fallback": getattr(args, "llm_fallback", None),
+        }.items()
+        if value is not None
+    }
     return Assistant(
         collection=args.collection,
         store=args.store,
         llm=getattr(args, "llm", None),
+        llm_options=options,
         chroma_host=args.chroma_host,
         chroma_port=args.chroma_port,
         k=getattr(args, "k", None),

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from index.catalog import STOPWORDS
 
-_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt vs etc e.g i.e a.m p.m no fig inc ltd co corp gen gov sen rep lt col capt "
@@ -70,7 +71,8 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("’'-").lower() for w in _WORD.findall(text) if w.strip("’'-")]
+    """Lower-cased words; hyphenated compounds split, possessive 's dropped, ’ read as '."""
+    return [_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in _WORD.findall(text)]
 
 
 def content_words(text: str) -> list[str]:

@@ -33,6 +33,15 @@ class Citation(BaseModel):
     supported: bool | None = Field(None, description="whether the cited text supports the sentence (generated answers)")
 
 
+class SentenceCheck(BaseModel):
+    """One sentence of a generated answer and whether its cited sources support it."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+
+
 class Answer(BaseModel):
     question: str
     rewritten_question: str
@@ -42,6 +51,8 @@ class Answer(BaseModel):
     confidence: float = 0.0
     passages: list[Passage] = Field(default_factory=list, description="what retrieval returned, best first")
     answerer: str = "extractive"
+    sentences: list[SentenceCheck] = Field(default_factory=list, description="generated answers: per-sentence support")
+    warning: str | None = Field(None, description="why the answer fell back, e.g. the LLM server was down")
 
     def to_json(self) -> dict:
         """The ``assistant ask --json`` contract."""
@@ -53,4 +64,6 @@ class Answer(BaseModel):
             "rewritten_question": self.rewritten_question,
             "confidence": round(self.confidence, 4),
             "answerer": self.answerer,
+            **({"sentences": [s.model_dump() for s in self.sentences]} if self.sentences else {}),
+            **({"warning": self.warning} if self.warning else {}),
         }

@@ -56,20 +56,19 @@ def collect(suites: list[str], k: int):
             passages = bot.retriever.retrieve(query, k=k)
             candidates = answerer.candidates(query, passages)
             labels = [metrics.containment(c.sentence.text, q.answers) if not q.unanswerable else 0.0 for c in candidates]
-            rows.append((q, np.array([c.features for c in candidates]) if candidates else np.zeros((0, len(FEATURES))), np.array(labels)))
+            feats = np.array([c.features for c in candidates]) if candidates else np.zeros((0, len(FEATURES)))
+            rows.append((q, feats, np.array(labels), (answerer, query, candidates)))
     return rows
 
 
 def confidence_inputs(rows, weights: np.ndarray):
     x, y, answerable = [], [], []
-    for q, feats, labels in rows:
+    for q, feats, labels, (answerer, query, candidates) in rows:
         if not len(feats):
             continue
         scores = feats @ weights
         order = np.argsort(-scores)
-        best = feats[order[0]]
-        margin = scores[order[0]] - (scores[order[1]] if len(order) > 1 else 0.0)
-        named = dict(zip(FEATURES, best), score=scores[order[0]], margin=margin)
+        named = answerer.confidence_inputs(query, candidates, scores)
         x.append([named[n] for n in CONFIDENCE_FEATURES])
         y.append(float(labels[order[0]] > 0))
         answerable.append(not q.unanswerable)
@@ -77,8 +76,8 @@ def confidence_inputs(rows, weights: np.ndarray):
 
 
 def fit(rows):
-    feats = np.concatenate([f for q, f, _ in rows if not q.unanswerable and len(f)])
-    labels = np.concatenate([l for q, f, l in rows if not q.unanswerable and len(f)])
+    feats = np.concatenate([f for q, f, _, _ in rows if not q.unanswerable and len(f)])
+    labels = np.concatenate([l for q, f, l, _ in rows if not q.unanswerable and len(f)])
     weights, _ = fit_logistic(feats, labels)
     weights = weights / np.abs(weights).sum()
     x, y, _ = confidence_inputs(rows, weights)

@@ -239,6 +239,30 @@ class Catalog:
         row = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f'"{word}"',)).fetchone()
         return row[0]
 
+    def rebuild(self, records: Iterable[tuple[str, str, dict]]) -> int:
+        """Fill an empty catalog from the vector store's ``(id, text, metadata)``
+        records, e.g. on a client that meets a server collection another client
+        indexed. Files are unknown there, so the next sync of a folder re-hashes it."""
+        documents: dict[str, tuple[str, str]] = {}
+        count = 0
+        with self._db as db:
+            for chunk_id, text, meta in records:
+                source = meta["source"]
+                documents.setdefault(source, (meta.get("doc_hash", ""), meta.get("title", "")))
+                cursor = db.execute(
+                    'INSERT OR IGNORE INTO chunks (id, source, idx, start, "end", page, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                    (chunk_id, source, meta.get("chunk", 0), meta["start"], meta["end"], meta.get("page"), text),
+                )
+                if cursor.rowcount:
+                    db.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
+                               (cursor.lastrowid, meta.get("title", ""), text))
+                    count += 1
+            db.executemany(
+                "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?)",
+                [(source, f"(indexed elsewhere) {source}", h, t) for source, (h, t) in documents.items()],
+            )
+        return count
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:

@@ -48,7 +48,10 @@ class Collection:
 
     @cached_property
     def vectors(self) -> VectorCollection:
-        return self.store.open(self.name, self.embedder, self.settings, create=True)
+        vectors = self.store.open(self.name, self.embedder, self.settings, create=True)
+        if self.catalog.count_chunks() == 0 and not self.catalog.dirty and vectors.count():
+            self.catalog.rebuild(vectors.records())  # a server collection indexed by another client
+        return vectors
 
     def exists(self) -> bool:
         return self.name in self.store.collection_names()
@@ -97,6 +100,7 @@ class Collection:
         return [(source, count) for source, _, count in self.catalog.documents()]
 
     def count(self) -> int:
+        self.vectors  # opening the store first fills an empty catalog from a server collection
         return self.catalog.count_chunks()
 
     def embed_query(self, text: str) -> np.ndarray:

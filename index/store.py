@@ -176,6 +176,16 @@ class VectorCollection:
                 return
             offset += len(page)
 
+    def records(self) -> Iterator[tuple[str, str, dict]]:
+        """Every chunk as ``(id, text, metadata)``, a page at a time."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            yield from zip(page["ids"], page["documents"], page["metadatas"])
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += len(page["ids"])
+
     def query(self, vector: np.ndarray, n: int) -> list[Hit]:
         count = self.count()
         if not count:

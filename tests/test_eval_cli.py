@@ -28,7 +28,7 @@ def test_sample_suite_report_and_gates(tmp_path):
     metrics = json.loads(first.stdout)
     assert METRICS <= set(metrics)
     report = json.loads((tmp_path / "r1" / "report.json").read_text())
-    assert report["corpus_hash"] and report["versions"]["chromadb"] and len(report["questions"]) == 14
+    assert report["corpus_hash"] and report["versions"]["chromadb"] and len(report["questions"]) == 34
     assert (tmp_path / "r1" / "summary.md").read_text().startswith("# Evaluation: sample")
     assert (tmp_path / "r1" / "metrics.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -21,9 +21,11 @@ def register(name: str, factory: Callable[..., Answerer]) -> None:
 def _builtins() -> None:
     if "extractive" in _REGISTRY:
         return
-    from assistant.answerers import extractive
+    from assistant.answerers import extractive, generative
 
     register("extractive", extractive.create)
+    for backend in ("openai", "ollama", "llamacpp"):
+        register(backend, generative.factory(backend))
 
 
 def names() -> list[str]:

@@ -2,7 +2,7 @@
 the question, with inline citations, and declines when none does.
 
 Each candidate sentence gets a few features (embedding similarity to the
-question; the informativeness-weighted share of the question's content words
+question, of the sentence or its best clause; the informativeness-weighted share of the question's content words
 that it, it with the sentence before, and its passage contain; the passage's
 retrieval rank; whether it holds the kind of thing asked for — a number, a
 date, a name; how informative the question's most telling word missing from
@@ -32,7 +32,7 @@ from assistant.types import Answer, Citation, Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("extractive.json")
 FEATURES = ("cosine", "overlap", "window_overlap", "context_overlap", "rank", "novel", "answer_type", "missing_window")
-CONFIDENCE_FEATURES = ("score", "cosine", "overlap", "window_overlap", "margin", "missing_window")
+CONFIDENCE_FEATURES = ("score", "cosine", "overlap", "window_overlap", "margin", "missing_window", "uncovered")
 
 _NUMBER_WORDS = set(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
@@ -80,6 +80,17 @@ def _answer_like(text: str) -> bool:
 _LEANING = re.compile(r"^(?:[“\"‘]|(?:it|its|he|his|she|her|they|their|them|this|these|that|those|such|there)\b)", re.I)
 
 
+_CLAUSE = re.compile(r"[,;:—–“”\"()]+")
+
+
+def _clauses(text: str) -> list[str]:
+    """The parts of a long sentence between commas, quotes and dashes: a long quote
+    dilutes a sentence's embedding, while the clause that answers stays close to the
+    question."""
+    parts = [p.strip() for p in _CLAUSE.split(text)]
+    return [p for p in parts if len(p.split()) >= 4] if len(parts) > 1 else []
+
+
 def _leans_on_previous(text: str) -> bool:
     """A sentence whose subject is in the one before ("It opened in 2019.", a quote's continuation)."""
     return bool(_LEANING.match(text))
@@ -110,6 +121,7 @@ class Candidate:
     passage: int
     sentence: Sentence  # the span quoted: offsets into the document's text
     features: np.ndarray
+    window: str = ""  # the sentence with its neighbours: where the question's words should be found
 
 
 class ExtractiveAnswerer:
@@ -170,15 +182,23 @@ class ExtractiveAnswerer:
                 if i and _leans_on_previous(sentence.text):
                     quote = Sentence(split[i - 1].start, sentence.end,
                                      passage.text[split[i - 1].start - passage.start : sentence.end - passage.start])
-                found.append((rank, sentence, quote, stems[i] | previous, stems[i] | previous | following))
+                window = " ".join(x.text for x in split[max(i - 1, 0) : i + 2])
+                found.append((rank, sentence, quote, stems[i] | previous, stems[i] | previous | following, window))
         if not found:
             return []
-        vectors = self.embed([question] + [f[1].text for f in found])
-        cosines = vectors[1:] @ vectors[0]
+        texts, owner = [question], []
+        for index, item in enumerate(found):
+            for piece in [item[1].text, *_clauses(item[1].text)]:
+                texts.append(piece)
+                owner.append(index)
+        vectors = self.embed(texts)
+        similarity = vectors[1:] @ vectors[0]
+        cosines = np.full(len(found), -1.0)
+        np.maximum.at(cosines, np.array(owner), similarity)
         context = [set(content_words(p.title + " " + p.text)) for p in passages]
         result = []
-        for (rank, sentence, quote, window, wide), cosine in zip(found, cosines):
-            present = set(content_words(sentence.text))
+        for (rank, sentence, quote, window, wide, window_text), cosine in zip(found, cosines):
+            present = set(content_words(quote.text))
             features = np.array(
                 [
                     float(cosine),
@@ -191,22 +211,44 @@ class ExtractiveAnswerer:
                     max((w for s, w in idf.items() if s not in wide), default=0.0) / top_idf,
                 ]
             )
-            result.append(Candidate(rank, quote, features))
+            result.append(Candidate(rank, quote, features, window_text))
         return result
 
     # -- answering -------------------------------------------------------------------------
+
+    def uncovered(self, question: str, text: str) -> float:
+        """The informativeness-weighted share of the question's content words that
+        ``text`` lacks, where a word counts as present to the degree that its closest
+        word in ``text`` is similar in embedding space ("bloc" covers "EU" partly;
+        nothing covers "mayor" in a bike-share leaflet)."""
+        weights = self.idf(question)
+        present = set(content_words(text))
+        by_stem = {content_words(w)[0]: w for w in words(question) if content_words(w)}
+        missing = [stem for stem in weights if stem not in present and stem in by_stem]
+        if not missing:
+            return 0.0
+        vocabulary = sorted({w for w in words(text) if content_words(w)})
+        if not vocabulary:
+            return sum(weights[s] for s in missing) / sum(weights.values())
+        vectors = self.embed([by_stem[s] for s in missing] + vocabulary)
+        closest = (vectors[: len(missing)] @ vectors[len(missing) :].T).max(axis=1)
+        match = np.clip((closest - 0.3) / 0.4, 0.0, 1.0)
+        return float(sum(weights[s] * (1 - m) for s, m in zip(missing, match)) / sum(weights.values()))
+
+    def confidence_inputs(self, question: str, found: list[Candidate], scores: np.ndarray) -> dict[str, float]:
+        order = np.argsort(-scores)
+        best = found[order[0]]
+        margin = scores[order[0]] - (scores[order[1]] if len(order) > 1 else 0.0)
+        return dict(zip(FEATURES, best.features), score=float(scores[order[0]]), margin=float(margin),
+                    uncovered=self.uncovered(question, best.window))
 
     def score(self, question: str, passages: list[Passage]) -> tuple[list[Candidate], np.ndarray, float]:
         """Candidates, their scores, and the confidence that the best one answers."""
         found = self.candidates(question, passages)
         if not found:
             return [], np.zeros(0), 0.0
-        matrix = np.stack([c.features for c in found])
-        scores = matrix @ np.array(self.calibration.weights)
-        order = np.argsort(-scores)
-        best = found[order[0]].features
-        margin = scores[order[0]] - (scores[order[1]] if len(order) > 1 else 0.0)
-        inputs = dict(zip(FEATURES, best), score=scores[order[0]], margin=margin)
+        scores = np.stack([c.features for c in found]) @ np.array(self.calibration.weights)
+        inputs = self.confidence_inputs(question, found, scores)
         logit = self.calibration.confidence_bias + sum(
             w * inputs[name] for name, w in zip(CONFIDENCE_FEATURES, self.calibration.confidence_weights)
         )

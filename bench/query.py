@@ -1,0 +1,167 @@
+"""Query latency, re-index and delete cost as the collection grows.
+
+    python bench/query.py [--sizes 1000,10000,100000] [--embedder minilm|hashing] [--json]
+
+A synthetic corpus of realistic sentences is generated deterministically (10
+chunks per file). For each size: first indexing time, re-indexing the unchanged
+corpus (ratio to the first), deleting one file, retrieval p50/p95 (hybrid: dense
++ BM25 + fusion), full extractive answer p50, index size on disk and peak memory.
+
+``--embedder hashing`` swaps the encoder for a deterministic hashing embedder of
+the same width, so the 100k-chunk corpus indexes in minutes instead of hours on
+a laptop CPU; store, keyword index and fusion costs are unchanged, and the
+real model's cost per query is reported separately as ``query_embed_ms``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import peak_rss_mb  # noqa: E402
+
+SUBJECTS = ["The committee", "The river authority", "A local bakery", "The city council", "The research team",
+            "The museum", "The football club", "The hospital", "The railway company", "The school board",
+            "The harbour master", "The orchestra", "The library", "The airport", "The wind farm"]
+VERBS = ["approved", "rejected", "announced", "postponed", "funded", "reviewed", "expanded", "closed", "opened",
+         "redesigned", "inspected", "audited", "celebrated", "relocated", "upgraded"]
+OBJECTS = ["a new budget", "the northern bridge", "its annual report", "a recycling scheme", "the summer festival",
+           "a training programme", "the old warehouse", "a housing plan", "the visitor centre", "a flood barrier",
+           "the night bus service", "a scholarship fund", "the east wing", "a solar canopy", "the ferry timetable"]
+TAILS = ["after a long debate", "in {year}", "for {n} thousand dollars", "despite objections from residents",
+         "with support from {name}", "ahead of the winter season", "to cut costs by {n} percent",
+         "following an inspection in {month}", "at a meeting on {month} {day}", "as part of a {n}-year plan"]
+NAMES = ["Maria Lopez", "Chen Wei", "Amal Haddad", "Piotr Nowak", "Grace Mensah", "Lars Eriksen", "Aiko Tanaka"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+
+def sentence(rng: random.Random, serial: int) -> str:
+    tail = rng.choice(TAILS).format(year=rng.randint(1950, 2025), n=rng.randint(2, 90), name=rng.choice(NAMES),
+                                    month=rng.choice(MONTHS), day=rng.randint(1, 28))
+    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {tail} (record {serial})."
+
+
+def write_corpus(folder: Path, chunks: int, seed: int = 7) -> list[str]:
+    """About ``chunks`` chunks: files of 10 paragraphs of ~8 sentences (~200 tokens each)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    questions, serial = [], 0
+    for file_no in range(max(chunks // 10, 1)):
+        paragraphs = []
+        for _ in range(10):
+            paragraphs.append(" ".join(sentence(rng, serial := serial + 1) for _ in range(8)))
+        (folder / f"doc-{file_no:06d}.txt").write_text("\n\n".join(paragraphs) + "\n")
+        if len(questions) < 60 and file_no % max(chunks // 600, 1) == 0:
+            words = paragraphs[0].split(" (record")[0]
+            questions.append(f"What happened when {words.lower()}?")
+    return questions
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words vectors, 384 wide like MiniLM."""
+
+    model_id = "bench/hashing-384"
+    dimensions = 384
+
+    def __init__(self, precision="auto", batch_size=64):
+        pass
+
+    def embed(self, texts):
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.blake2b(word.encode(), digest_size=4).hexdigest(), 16) % self.dimensions] += 1
+            out[row] /= np.linalg.norm(out[row]) or 1.0
+        return out
+
+    def fits(self, text):
+        return len(text) < 1500
+
+
+def folder_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def measure(size: int, embedder: str, tmp: Path) -> dict:
+    from assistant import Assistant
+    from index import IndexConfig
+
+    corpus = tmp / f"corpus-{size}"
+    questions = write_corpus(corpus, size)
+    bot = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", index=IndexConfig(embedder=embedder))
+    bot.collection.embedder.embed(["warm up"])
+    began = time.perf_counter()
+    first = bot.index([corpus])
+    first_s = time.perf_counter() - began
+    began = time.perf_counter()
+    again = bot.index([corpus])
+    again_s = time.perf_counter() - began
+    assert again.embedded == 0
+    retrieval, answer = [], []
+    for question in questions:
+        began = time.perf_counter()
+        bot.retriever.retrieve(question)
+        retrieval.append((time.perf_counter() - began) * 1000)
+    for question in questions[:30]:
+        began = time.perf_counter()
+        bot.ask(question)
+        answer.append((time.perf_counter() - began) * 1000)
+    victim = sorted(corpus.iterdir())[len(questions) // 2].name
+    began = time.perf_counter()
+    bot.delete([victim])
+    delete_s = time.perf_counter() - began
+    return {
+        "chunks": first.total, "embedder": bot.collection.embedder.model_id,
+        "index_s": round(first_s, 2), "reindex_unchanged_s": round(again_s, 2),
+        "reindex_unchanged_ratio": round(again_s / first_s, 4), "delete_one_file_s": round(delete_s, 3),
+        "retrieval_p50_ms": round(statistics.median(retrieval), 2),
+        "retrieval_p95_ms": round(float(np.percentile(retrieval, 95)), 2),
+        "answer_p50_ms": round(statistics.median(answer), 2),
+        "index_size_mb": folder_mb(tmp / f"store-{size}"), "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def query_embed_ms() -> float:
+    from index.embedders import get
+
+    model = get("minilm")
+    model.embed(["warm up"])
+    times = []
+    for i in range(30):
+        began = time.perf_counter()
+        model.embed([f"What did the committee decide in meeting {i}?"])
+        times.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    from index import embedders
+
+    embedders.register("hashing", HashingEmbedder)
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            result[str(size)] = measure(size, args.embedder, Path(tmp))
+            if args.embedder == "hashing":
+                result[str(size)]["query_embed_ms"] = query_embed_ms()
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Client-server mode against a real `chroma run` on localhost: index, ask and eval."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        chroma = shutil.which("chroma")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen([str(chroma), "run", "--path", str(data), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert process.poll() is None, "chroma run exited"
+            time.sleep(0.3)
+    yield port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def cli(*args, port, store):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args, "--chroma-host", "localhost", "--chroma-port", str(port),
+         "--store", str(store)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_index_ask_and_eval_against_a_chroma_server(chroma_server, tmp_path):
+    report = json.loads(cli("index", str(SAMPLE / "corpus"), "--collection", "bikes", "--json", port=chroma_server, store=tmp_path / "a"))
+    assert report["files"]["added"] == 5 and report["chunks"]["total"] > 0
+    answer = json.loads(cli("ask", "Which station was the busiest?", "--collection", "bikes", "--json",
+                            port=chroma_server, store=tmp_path / "a"))
+    assert "Union Square" in answer["answer"] and answer["citations"][0]["source"] == "annual-report-2023.docx"
+
+    # another client with no local catalog reads the same server collection
+    other = json.loads(cli("ask", "Which station was the busiest?", "--collection", "bikes", "--json",
+                           port=chroma_server, store=tmp_path / "b"))
+    assert "Union Square" in other["answer"]
+
+    metrics = json.loads(cli("eval", str(SAMPLE), "--json", "--out", str(tmp_path / "report"),
+                             port=chroma_server, store=tmp_path / "a"))
+    assert metrics["recall@5"] >= 0.9
