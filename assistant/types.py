@@ -59,7 +59,7 @@ class Answer(BaseModel):
         return {
             "answer": self.answer,
             "declined": self.declined,
-            "citations": [c.model_dump(exclude_none=True) for c in self.citations],
+            "citations": [c.model_dump(exclude={"supported"} if c.supported is None else set()) for c in self.citations],
             "question": self.question,
             "rewritten_question": self.rewritten_question,
             "confidence": round(self.confidence, 4),

@@ -15,6 +15,7 @@ cross-validation.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 
 import numpy as np
@@ -49,6 +50,7 @@ def collect(suites: list[str], k: int):
         bot.index([suite.corpus])
         answerer = bot.answerer
         assert isinstance(answerer, ExtractiveAnswerer)
+        answerer.uncovered = functools.lru_cache(maxsize=None)(answerer.uncovered)  # asked again per fold
         for q in suite.questions:
             from assistant import followup
 

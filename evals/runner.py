@@ -124,6 +124,8 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
     questions = suite.questions[:limit] if limit else suite.questions
     from tqdm import tqdm
 
+    if questions and not suite.retrieval_only:
+        bot.ask(questions[0].question)  # load the models before timing questions
     records, latencies = [], []
     for question in tqdm(questions, desc=suite.name, unit="q", disable=not progress, leave=False):
         answer = None

@@ -23,7 +23,7 @@ def evaluate(suite, out, *extra, store):
 
 def test_sample_suite_report_and_gates(tmp_path):
     store = tmp_path / "store"
-    first = evaluate(SAMPLE, tmp_path / "r1", "--min", "containment=0.75", "--min", "citation_recall=0.8", store=store)
+    first = evaluate(SAMPLE, tmp_path / "r1", "--min", "containment=0.85", "--min", "citation_recall=0.9", store=store)
     assert first.returncode == 0, first.stderr
     metrics = json.loads(first.stdout)
     assert METRICS <= set(metrics)

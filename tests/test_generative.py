@@ -50,7 +50,7 @@ def answerer(llm, embed, fallback="extractive"):
 
 
 def test_markers_are_parsed_verified_and_dangling_ones_removed(embed):
-    bot = answerer(Scripted("The network opened on 14 May 2019 [1]. A single ride costs 2.50 dollars [1][7]."), embed)
+    bot = answerer(Scripted("Riverton Bike Share opened on 14 May 2019 [1]. A single ride costs 2.50 dollars [1][7]."), embed)
     result = bot.answer("When did it open and what does a ride cost?", [PASSAGE])
     assert not result.declined and "[7]" not in result.answer
     assert [s.supported for s in result.sentences] == [True, True]
@@ -59,7 +59,7 @@ def test_markers_are_parsed_verified_and_dangling_ones_removed(embed):
 
 
 def test_an_invented_fact_is_flagged_unsupported(embed):
-    bot = answerer(Scripted("The network opened on 14 May 2019 [1]. It was founded by Elon Musk in Berlin [1]."), embed)
+    bot = answerer(Scripted("Riverton Bike Share opened on 14 May 2019 [1]. It was founded by Elon Musk in Berlin [1]."), embed)
     result = bot.answer("Tell me about the network.", [PASSAGE])
     assert [s.supported for s in result.sentences] == [True, False]
     assert result.to_json()["sentences"][1]["supported"] is False
