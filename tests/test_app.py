@@ -54,8 +54,29 @@ def test_app_serves_a_page_over_the_sample_corpus(tmp_path):
         from gradio_client import Client
 
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        chat, _history, sources, _box = client.predict("How much does a single ride cost?", [], [], api_name="/ask")
-        assert "2.50 dollars" in str(chat) and "pricing.html" in sources
+        answer = client.predict("How much does a single ride cost?", api_name="/ask")
+        assert "2.50 dollars" in answer["answer"] and not answer["declined"]
+        assert answer["citations"][0]["source"] == "pricing.html" and "2.50 dollars" in answer["citations"][0]["quote"]
+        follow_up = client.predict("Who does she report to?", ["Who is the program manager?"], api_name="/ask")
+        assert follow_up["rewritten_question"] != "Who does she report to?"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_upload_names_are_sanitised_and_limits_enforced(tmp_path):
+    from assistant.uploads import UploadError, safe_name, store_upload
+
+    assert safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_name("C:\\Users\\x\\report.PDF") == "report.pdf"
+    assert safe_name("/abs/path/..hidden.md") == "hidden.md"
+    assert safe_name("weird <name>|*.md") == "weird _name_.md"
+    source = tmp_path / "in.txt"
+    source.write_text("hello")
+    folder = tmp_path / "uploads"
+    assert store_upload(source, "../../escape.txt", folder) == (folder / "escape.txt").resolve()
+    assert not (tmp_path.parent / "escape.txt").exists()
+    with pytest.raises(UploadError, match="not accepted"):
+        store_upload(source, "run.exe", folder)
+    with pytest.raises(UploadError, match="over the"):
+        store_upload(source, "big.txt", folder, max_bytes=2)

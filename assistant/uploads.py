@@ -1,0 +1,52 @@
+"""Store uploaded files safely in a collection's upload folder.
+
+Names are reduced to a plain file name (no folders, no ``..``, no odd
+characters), types and sizes are limited, and the destination is checked to lie
+inside the upload folder before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+ALLOWED_TYPES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+MAX_BYTES = 25 * 2**20
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class UploadError(AssistantError):
+    """An uploaded file was refused (type, size or name)."""
+
+
+def safe_name(name: str) -> str:
+    """A plain, harmless file name for ``name`` as a browser sent it."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").split("/")[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem[:100].strip(" .") or "upload"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def store_upload(source: Path, original_name: str, folder: Path, max_bytes: int = MAX_BYTES) -> Path:
+    name = safe_name(original_name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_TYPES:
+        raise UploadError(f"{original_name}: files of type {suffix or '(none)'} are not accepted; "
+                          f"upload {', '.join(ALLOWED_TYPES)}")
+    size = source.stat().st_size
+    if size > max_bytes:
+        raise UploadError(f"{original_name}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:.0f} MB limit; "
+                          "split the document or index its folder from the command line")
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = (folder / name).resolve()
+    if destination.parent != folder.resolve():
+        raise UploadError(f"{original_name}: refused, the name points outside the upload folder")
+    shutil.copyfile(source, destination)
+    return destination
