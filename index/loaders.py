@@ -17,7 +17,7 @@ from index.errors import LoadError, UnsupportedFileError
 
 Loader = Callable[[Path, str], list[Document]]
 LOADERS: dict[str, Loader] = {}
-BEIR_CORPUS_NAME = "corpus.jsonl"
+MAX_TEXT_MB = 20  # one text file over this is refused: it would hold tens of thousands of chunks
 
 
 def loader(*extensions: str) -> Callable[[Loader], Loader]:
@@ -50,6 +50,14 @@ def load_file(path: Path, source: str) -> list[Document]:
         raise LoadError(path, f"cannot read the file ({exc.strerror or exc}); check it exists and is readable") from exc
 
 
+def read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_TEXT_MB * 2**20:
+        raise LoadError(path, f"{size / 2**20:.0f} MB of text is over the {MAX_TEXT_MB} MB limit for one file; "
+                              "split it into smaller files")
+    return decode_text(path, path.read_bytes())
+
+
 def decode_text(path: Path, data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise LoadError(path, "binary data, not text; give it the extension of its real format or remove it")
@@ -64,7 +72,7 @@ def decode_text(path: Path, data: bytes) -> str:
 
 @loader(".txt", ".md", ".markdown", ".rst")
 def load_text(path: Path, source: str) -> list[Document]:
-    return [Document(source=source, text=decode_text(path, path.read_bytes()))]
+    return [Document(source=source, text=read_text(path))]
 
 
 class _VisibleText(HTMLParser):
@@ -114,7 +122,7 @@ class _VisibleText(HTMLParser):
 @loader(".html", ".htm")
 def load_html(path: Path, source: str) -> list[Document]:
     parser = _VisibleText()
-    parser.feed(decode_text(path, path.read_bytes()))
+    parser.feed(read_text(path))
     parser.close()
     return [Document(source=source, text=parser.text(), title=" ".join(parser.title.split()))]
 

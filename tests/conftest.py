@@ -132,3 +132,44 @@ def sample_bot(tmp_path_factory):
     report = bot.index([SAMPLE / "corpus"])
     assert not report.failed, report.failed
     return bot
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process, timeout: float = 240.0) -> None:
+    """Wait until something listens on ``port``; fail early if ``process`` exits."""
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            assert process.poll() is None, f"{process.args[:3]} exited with {process.returncode}"
+            time.sleep(0.3)
+    pytest.fail(f"nothing listened on port {port} within {timeout:.0f} s")
+
+
+def run_concurrently(work, items) -> tuple[dict, list]:
+    """Run ``work(item)`` for every item at once, in threads; returns results by index and errors."""
+    import threading
+
+    results, errors = {}, []
+
+    def run(index, item):
+        try:
+            results[index] = work(item)
+        except Exception as exc:  # noqa: BLE001 - handed back to the test to assert on
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return results, errors

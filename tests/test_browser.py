@@ -4,16 +4,13 @@ Screenshots go to test-artifacts/ for a person to look at.
 """
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,22 +21,12 @@ ARTIFACTS = ROOT / "test-artifacts"
 def app_url(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     store = tmp_path_factory.mktemp("browser-store")
     process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            break
-        except OSError:
-            assert process.poll() is None, "the app exited"
-            time.sleep(1)
-    yield url
+    wait_for_port(port, process)
+    yield f"http://127.0.0.1:{port}/"
     process.terminate()
     process.wait(timeout=30)
 

