@@ -94,8 +94,11 @@ def documents_rows(bot) -> list[list]:
 def build_app(assistants: Assistants, default_collection: str, upload_root: Path):
     import gradio as gr
 
+    from assistant.errors import AssistantError
     from assistant.types import Answer
-    from assistant.uploads import store_upload
+    from assistant.uploads import UploadError, store_upload
+    from index.errors import IndexingError
+    from index.store import check_collection_name
 
     def bot_for(session: dict):
         s = session["settings"]
@@ -137,7 +140,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             original = getattr(file, "orig_name", None) or path.name
             try:
                 stored.append(store_upload(path, original, folder))
-            except Exception as exc:  # noqa: BLE001 - UploadError and OSError alike are reported per file
+            except (UploadError, OSError) as exc:
                 lines.append(f"<li class='declined'>{html.escape(str(exc))}</li>")
         progress(0.3, desc="indexing")
         if stored:
@@ -158,12 +161,10 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
         return f"<p>Deleted {html.escape(source)} ({deleted} passages).</p>", documents_rows(bot)
 
     def switch_collection(name: str, session: dict):
-        from index.store import check_collection_name
-
         name = (name or "").strip()
         try:
             check_collection_name(name)
-        except Exception as exc:  # noqa: BLE001 - shown to the user as a message
+        except IndexingError as exc:
             return session, f"<p class='declined'>{html.escape(str(exc))}</p>", gr.update(), gr.update(), [], sources_html(None)
         session = {**session, "collection": name, "history": []}
         rows = documents_rows(bot_for(session))
@@ -175,7 +176,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                                            "k": int(k), "hybrid": bool(hybrid)}}
         try:
             bot_for(session).answerer  # noqa: B018 - builds it now, so a bad setting shows here
-        except Exception as exc:  # noqa: BLE001 - shown to the user as a message
+        except (AssistantError, IndexingError) as exc:
             return session, f"<p class='declined'>{html.escape(str(exc))}</p>"
         return session, f"<p>Answering with <b>{html.escape(llm)}</b>, k = {int(k)}, hybrid {'on' if hybrid else 'off'}.</p>"
 

@@ -40,9 +40,7 @@ def our_run(corpus: Path, store: Path, precision: str, questions: list[dict]) ->
 def chunk_texts(bot) -> list[str]:
     from index.sync import embedding_text
 
-    catalog = bot.collection.catalog
-    rows = catalog._db.execute("SELECT d.title, c.text FROM chunks c JOIN documents d ON d.source = c.source").fetchall()
-    return [embedding_text(title, text) for title, text in rows]
+    return [embedding_text(title, text) for *_, text, title in bot.collection.catalog.chunk_rows()]
 
 
 def raw_encode_seconds(texts: list[str]) -> float:

@@ -157,6 +157,11 @@ class Catalog:
             sources |= {r[0] for r in self._db.execute(f"SELECT source FROM chunks WHERE id IN ({marks})", part)}
         return sources
 
+    def unfiled_sources(self) -> list[str]:
+        """Documents committed by a run that was killed before it recorded their file."""
+        return [r[0] for r in self._db.execute(
+            "SELECT source FROM documents WHERE file NOT IN (SELECT path FROM files)")]
+
     def files_of_sources(self, sources: Iterable[str]) -> set[str]:
         return set(self.owners(sources).values())
 
@@ -221,6 +226,16 @@ class Catalog:
             records.update((row[0], ChunkRecord(*row)) for row in rows)
         return records
 
+    def chunk_rows(self) -> list[tuple[str, int, int, int, str, str]]:
+        """Every chunk as ``(source, index, start, end, text, title)``, by source and index."""
+        return self._db.execute(
+            'SELECT c.source, c.idx, c.start, c."end", c.text, d.title FROM chunks c '
+            "JOIN documents d ON d.source = c.source ORDER BY c.source, c.idx"
+        ).fetchall()
+
+    def keyword_index_size(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
+
     def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
         """BM25 over chunk titles and texts: ``(chunk id, score)``, best first."""
         words = keywords(query)
@@ -261,6 +276,8 @@ class Catalog:
                 "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?)",
                 [(source, f"(indexed elsewhere) {source}", h, t) for source, (h, t) in documents.items()],
             )
+            db.executemany("INSERT OR IGNORE INTO files VALUES (?, '(indexed elsewhere)', '')",
+                           [(f"(indexed elsewhere) {source}",) for source in documents])
         return count
 
     def close(self) -> None:

@@ -83,17 +83,6 @@ class Collection:
             self.catalog.set_dirty(False)
             return deleted
 
-    def drop(self) -> None:
-        """Delete the whole collection: vectors and catalog."""
-        if self.exists():
-            self.store.delete_collection(self.name)
-        catalog = self.__dict__.pop("catalog", None)
-        if catalog is not None:
-            catalog.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.catalog_path}{suffix}").unlink(missing_ok=True)
-        self.__dict__.pop("vectors", None)
-
     # -- reading -------------------------------------------------------------------------
 
     def documents(self) -> list[tuple[str, int]]:

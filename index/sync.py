@@ -98,11 +98,13 @@ class Syncer:
         """Bring store and catalog back in line after a run that was killed half-way.
 
         Chunks in the store that the catalog never committed are deleted; documents
-        whose chunks are missing from the store are forgotten, so they are indexed
-        again by the next sync.
+        whose chunks are missing from the store, or whose file was never recorded,
+        are forgotten, so the next sync indexes them again (or not, if their file
+        is gone).
         """
         if not self.catalog.dirty:
             return
+        self._delete_sources(self.catalog.unfiled_sources())
         stored = set(self.vectors.ids())
         cataloged = self.catalog.all_chunk_ids()
         self.vectors.delete(sorted(stored - cataloged))

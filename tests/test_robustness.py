@@ -88,10 +88,9 @@ def test_unreadable_file_is_reported(fake_collection, docs_dir):
 
 
 def snapshot(collection):
-    catalog = collection.catalog
-    rows = catalog._db.execute('SELECT source, idx, start, "end", text FROM chunks ORDER BY source, idx').fetchall()
-    fts = catalog._db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
-    return rows, fts
+    rows = collection.catalog.chunk_rows()
+    assert collection.catalog.keyword_index_size() == len(rows), "keyword index and chunks disagree"
+    return rows
 
 
 @pytest.mark.slow
