@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from index.catalog import STOPWORDS
+from index.terms import STOPWORDS, stem, words
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-_POSSESSIVE = re.compile(r"['’]s$")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt vs etc e.g i.e a.m p.m no fig inc ltd co corp gen gov sen rep lt col capt "
@@ -56,23 +53,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         word_start -= 1
     word = text[word_start:dot].lower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words; hyphenated compounds split, possessive 's dropped, ’ read as '."""
-    return [_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in _WORD.findall(text)]
 
 
 def content_words(text: str) -> list[str]:

@@ -14,7 +14,6 @@ half-way is reconciled against the store on the next start.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.documents import Chunk, Document
+from index.terms import terms
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,19 +34,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, text, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
-_WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having
-    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
-    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
-    that the their theirs them themselves then there these they this those through to too under until up very
-    was we were what when where which while who whom why will with would you your yours yourself yourselves
-    also did does doing done many much one ones s t thing things""".split()
-)
+MAX_QUERY_TERMS = 8
 
 
 @dataclass(frozen=True)
@@ -59,15 +50,6 @@ class ChunkRecord:
     page: int | None
     text: str
     title: str
-
-
-def keywords(text: str) -> list[str]:
-    """The searchable words of ``text``: lower-cased, without stopwords, in order, unique."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and word not in seen:
-            seen[word] = None
-    return list(seen)
 
 
 class Catalog:
@@ -175,7 +157,7 @@ class Catalog:
             db.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?)", [(d.source, file, d.hash, d.title) for d in documents]
             )
-            titles = {d.source: d.title for d in documents}
+            title_terms = {d.source: " ".join(terms(d.title)) for d in documents}
             for chunk in chunks:
                 cursor = db.execute(
                     'INSERT INTO chunks (id, source, idx, start, "end", page, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -183,7 +165,7 @@ class Catalog:
                 )
                 db.execute(
                     "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                    (cursor.lastrowid, titles[chunk.source], chunk.text),
+                    (cursor.lastrowid, title_terms[chunk.source], " ".join(terms(chunk.text))),
                 )
 
     def remove_documents(self, sources: Sequence[str]) -> None:
@@ -237,11 +219,24 @@ class Catalog:
         return self._db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
 
     def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
-        """BM25 over chunk titles and texts: ``(chunk id, score)``, best first."""
-        words = keywords(query)
-        if not words:
+        """BM25 over chunk titles and texts: ``(chunk id, score)``, best first.
+
+        Only the query's rarest terms are searched (at most ``MAX_QUERY_TERMS``, none
+        found in more than a fifth of the chunks unless nothing rarer is left): common
+        terms add almost nothing to BM25 but make FTS5 score most of the index, which
+        is what would make keyword search slow at 100k chunks.
+        """
+        unique = list(dict.fromkeys(terms(query)))
+        if not unique:
             return []
-        match = " OR ".join(f'"{w}"' for w in words)
+        marks = ",".join("?" * len(unique))
+        frequency = dict(self._db.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", unique))
+        found = sorted((t for t in unique if frequency.get(t)), key=lambda t: frequency[t])
+        if not found:
+            return []
+        limit = max(self.count_chunks() // 5, 1)
+        chosen = [t for t in found[:MAX_QUERY_TERMS] if frequency[t] <= limit] or found[:1]
+        match = " OR ".join(f'"{t}"' for t in chosen)
         rows = self._db.execute(
             "SELECT c.id, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts "
             "JOIN chunks c ON c.rowid = chunks_fts.rowid "
@@ -249,10 +244,6 @@ class Catalog:
             (match, n),
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
-
-    def document_frequency(self, word: str) -> int:
-        row = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f'"{word}"',)).fetchone()
-        return row[0]
 
     def rebuild(self, records: Iterable[tuple[str, str, dict]]) -> int:
         """Fill an empty catalog from the vector store's ``(id, text, metadata)``
@@ -270,7 +261,7 @@ class Catalog:
                 )
                 if cursor.rowcount:
                     db.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                               (cursor.lastrowid, meta.get("title", ""), text))
+                               (cursor.lastrowid, " ".join(terms(meta.get("title", ""))), " ".join(terms(text))))
                     count += 1
             db.executemany(
                 "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?)",

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from index.chunking import ENCODING
 from index.embedders.minilm import Precision
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the keyword index holds stemmed terms
 
 
 class IndexConfig(BaseModel):
