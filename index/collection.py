@@ -89,7 +89,7 @@ class Collection:
         return [(source, count) for source, _, count in self.catalog.documents()]
 
     def count(self) -> int:
-        self.vectors  # opening the store first fills an empty catalog from a server collection
+        _ = self.vectors  # opening the store first fills an empty catalog from a server collection
         return self.catalog.count_chunks()
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -1,6 +1,5 @@
 """Hostile inputs, crashes, concurrency and isolation."""
 
-import json
 import os
 import random
 import signal
