@@ -125,6 +125,7 @@ def main() -> None:
         "confidence": {"weights": dict(zip(CONFIDENCE_FEATURES, map(float, cw))), "bias": float(cb),
                        "threshold": result["threshold"]},
         "second_sentence_ratio": Calibration.load().second_sentence_ratio,
+        "off_topic": Calibration.load().off_topic,
         "fitted_on": args.suites,
     }
     print(json.dumps(calibration, indent=2))

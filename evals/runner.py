@@ -18,10 +18,16 @@ from evals.suites import Question, Suite, SuiteError, load_suite
 RANK_DEPTH = 10  # sources ranked per question for MRR@10 and nDCG@10
 
 
-def collection_name(suite: Suite) -> str:
+def collection_name(suite: Suite, settings=None) -> str:
+    """A collection per suite corpus and index settings, so a change of settings
+    (or of the index format) builds a fresh collection instead of being refused."""
+    from index import IndexConfig
+    from index.config import SCHEMA_VERSION
+
+    config = (settings or IndexConfig()).model_dump(include={"embedder", "chunk_tokens", "chunk_overlap"})
+    key = f"{suite.corpus.resolve()}|{sorted(config.items())}|{SCHEMA_VERSION}"
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", suite.name).strip("-._") or "suite"
-    digest = hashlib.sha1(str(suite.corpus.resolve()).encode()).hexdigest()[:8]
-    return f"eval-{slug}-{digest}"
+    return f"eval-{slug}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
 def corpus_texts(corpus: Path) -> dict[str, str]:

@@ -215,6 +215,14 @@ class Catalog:
             "JOIN documents d ON d.source = c.source ORDER BY c.source, c.idx"
         ).fetchall()
 
+    def term_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each stemmed term (absent terms are left out)."""
+        stems = list(dict.fromkeys(stems))
+        if not stems:
+            return {}
+        marks = ",".join("?" * len(stems))
+        return dict(self._db.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", stems))
+
     def keyword_index_size(self) -> int:
         return self._db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
 
@@ -229,8 +237,7 @@ class Catalog:
         unique = list(dict.fromkeys(terms(query)))
         if not unique:
             return []
-        marks = ",".join("?" * len(unique))
-        frequency = dict(self._db.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", unique))
+        frequency = self.term_frequencies(unique)
         found = sorted((t for t in unique if frequency.get(t)), key=lambda t: frequency[t])
         if not found:
             return []

@@ -14,7 +14,7 @@ def passage(text=DOC, start=100, source="museum.txt"):
 
 def answerer(threshold=0.5):
     calibration = Calibration(weights=(1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0),
-                              confidence_weights=(0.0, 4.0, 4.0, 0.0, 0.0, -2.0), confidence_bias=-2.0,
+                              confidence_weights=(0.0, 4.0, 4.0, 0.0, 0.0, -2.0, 0.0), confidence_bias=-2.0,
                               threshold=threshold)
     return ExtractiveAnswerer(embed=FakeEmbedder().embed, calibration=calibration)
 
