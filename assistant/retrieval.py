@@ -28,7 +28,7 @@ class HybridRetriever:
 
     def retrieve(self, query: str, k: int | None = None) -> list[Passage]:
         k = k or self.k
-        if not self.collection.count():
+        if self.collection.is_empty():
             return []
         rankings = [self.collection.dense_search(self.collection.embed_query(query), self.candidates)]
         if self.hybrid:

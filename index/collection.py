@@ -92,6 +92,10 @@ class Collection:
         _ = self.vectors  # opening the store first fills an empty catalog from a server collection
         return self.catalog.count_chunks()
 
+    def is_empty(self) -> bool:
+        _ = self.vectors
+        return self.catalog.is_empty()
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
 

@@ -187,12 +187,7 @@ class VectorCollection:
             offset += len(page["ids"])
 
     def query(self, vector: np.ndarray, n: int) -> list[Hit]:
-        count = self.count()
-        if not count:
-            return []
-        result = self._collection.query(
-            query_embeddings=[vector], n_results=min(n, count), include=["distances"]
-        )
+        result = self._collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
         return [Hit(id=i, score=1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
 
