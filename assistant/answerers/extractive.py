@@ -36,6 +36,8 @@ CALIBRATION_FILE = Path(__file__).with_name("extractive.json")
 FEATURES = ("cosine", "overlap", "window_overlap", "context_overlap", "rank", "novel", "answer_type", "missing_window")
 CONFIDENCE_FEATURES = ("score", "cosine", "overlap", "window_overlap", "margin", "missing_window", "uncovered")
 
+TOPIC_WEIGHT = 3.5  # 9 - Zipf frequency: words rarer than about 1 in 300,000 in English
+
 _NUMBER_WORDS = set(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
     "hundreds thousand thousands million millions billion billions dozen dozens half percent".split()
@@ -246,11 +248,13 @@ class ExtractiveAnswerer:
         return float(sum(weights[s] * (1 - m) for s, m in zip(missing, match)) / sum(weights.values()))
 
     def absent(self, question: str) -> float:
-        """The informativeness-weighted share of the question's words found nowhere in
-        the collection: "population" asked of a document that never mentions it."""
+        """The informativeness-weighted share of the question's topic words found
+        nowhere in the collection: "population" asked of a document that never
+        mentions it. Everyday words ("take", "long", weight below ``TOPIC_WEIGHT``)
+        phrase the question rather than name its topic and are left out."""
         if self.term_frequencies is None:
             return 0.0
-        weights = self.idf(question)
+        weights = {s: w for s, w in self.idf(question).items() if w >= TOPIC_WEIGHT}
         found = self.term_frequencies(list(weights))
         return sum(w for s, w in weights.items() if not found.get(s)) / (sum(weights.values()) or 1.0)
 
