@@ -116,9 +116,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer) -> None:
+    print(answer.answer)
+    _print_sources(answer)
+
+
+def _print_sources(answer) -> None:
     if answer.rewritten_question != answer.question:
         print(f"(searched for: {answer.rewritten_question})")
-    print(answer.answer)
     for c in answer.citations:
         page = f", page {c.page}" if c.page is not None else ""
         print(f"  [{c.n}] {c.source}{page}, characters {c.start}-{c.end}")
@@ -139,11 +143,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(piece, end="", flush=True)
     print()
     if final is not None:
-        if final.rewritten_question != final.question:
-            print(f"(searched for: {final.rewritten_question})")
-        for c in final.citations:
-            page = f", page {c.page}" if c.page is not None else ""
-            print(f"  [{c.n}] {c.source}{page}, characters {c.start}-{c.end}")
+        _print_sources(final)
     return 0
 
 

@@ -27,9 +27,11 @@ class UnsupportedFileError(LoadError):
 
 
 class PathNotFoundError(IndexingError):
+    REASON = "no such file or folder; check the path and try again"
+
     def __init__(self, path: Path | str):
         self.path = str(path)
-        super().__init__(f"{self.path}: no such file or folder; check the path and try again")
+        super().__init__(f"{self.path}: {self.REASON}")
 
 
 class IndexMismatchError(IndexingError):

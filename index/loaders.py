@@ -33,15 +33,16 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in LOADERS
 
 
+def unsupported_reason(path: Path) -> str:
+    return (f"unsupported file type {path.suffix or '(no extension)'!r}; "
+            f"supported: {', '.join(sorted(LOADERS))}")
+
+
 def load_file(path: Path, source: str) -> list[Document]:
     """Load ``path``; ``source`` is the name its documents are cited by."""
     fn = LOADERS.get(path.suffix.lower())
     if fn is None:
-        raise UnsupportedFileError(
-            path,
-            f"unsupported file type {path.suffix or '(no extension)'!r}; "
-            f"supported: {', '.join(sorted(LOADERS))}",
-        )
+        raise UnsupportedFileError(path, unsupported_reason(path))
     try:
         return fn(path, source)
     except LoadError:

@@ -18,7 +18,7 @@ from index.chunking import Chunker
 from index.documents import Chunk, Document, content_hash
 from index.embedders import Embedder
 from index.errors import LoadError, PathNotFoundError
-from index.loaders import LOADERS, load_file, supported
+from index.loaders import load_file, supported, unsupported_reason
 from index.store import VectorCollection
 
 FLUSH_CHUNKS = 512
@@ -119,7 +119,7 @@ class Syncer:
     def _discover(self, paths: list[Path], report: SyncReport) -> Iterator[_FileJob]:
         for given in paths:
             if not given.exists():
-                report.failed.append(Failure(str(given), str(PathNotFoundError(given)).split(": ", 1)[1]))
+                report.failed.append(Failure(str(given), PathNotFoundError.REASON))
                 continue
             if given.is_dir():
                 root = given.resolve()
@@ -133,7 +133,7 @@ class Syncer:
                         if job:
                             yield job
                     else:
-                        report.failed.append(Failure(str(path), _unsupported(path)))
+                        report.failed.append(Failure(str(path), unsupported_reason(path)))
                 if not found:
                     report.failed.append(Failure(str(given), "the folder holds no files to index"))
                 for key in sorted(known):  # indexed before, gone from the folder now
@@ -145,7 +145,7 @@ class Syncer:
                 if job:
                     yield job
             else:
-                report.failed.append(Failure(str(given), _unsupported(given)))
+                report.failed.append(Failure(str(given), unsupported_reason(given)))
 
     def _job(
         self, path: Path, root: Path, source: str, known: dict[str, str], report: SyncReport
@@ -255,9 +255,3 @@ def _walk(root: Path) -> Iterator[Path]:
             if not name.startswith("."):
                 yield Path(folder) / name
 
-
-def _unsupported(path: Path) -> str:
-    return (
-        f"unsupported file type {path.suffix or '(no extension)'!r}; "
-        f"supported: {', '.join(sorted(LOADERS))}"
-    )
