@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-all eval bench clean
+.PHONY: run test system-deps eval bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(PY):
 # other order lets a dependency pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[app,test,llm]'
+	$(PY) -m pip install --quiet -e '.[app,server,mcp,test,llm]'
 	touch $(STAMP)
 
 # The LLM integration tests serve SmolLM2-135M through llama.cpp's OpenAI-compatible
@@ -39,13 +39,17 @@ $(BENCH_STAMP): $(STAMP)
 run: $(STAMP)
 	$(PY) app.py $(if $(DOCS),--docs $(DOCS))
 
-test: $(TEST_STAMP)
+system-deps:
+	.ci/system-deps
+
+test: $(TEST_STAMP) system-deps
 	$(PY) -m pytest -q
 
 eval: $(STAMP)
 	$(VENV)/bin/assistant eval evals/sample --min containment=0.85 --min citation_recall=0.9
 
 bench: $(BENCH_STAMP)
+	$(PY) bench/startup.py
 	$(PY) bench/index.py
 	$(PY) bench/query.py --sizes 1000,10000
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from index import ChromaStore, Collection, SyncReport
 
-from assistant import answerers, followup
-from assistant.chain import LangChainRetriever, build_chain
+from assistant import answerers
+from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -75,12 +75,20 @@ class Assistant:
         return answerers.create(self.settings.llm, self.collection, **self.llm_options)
 
     @cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.retriever, self.answerer)
+
+    @cached_property
     def chain(self):
         """A LangChain Runnable: ``{"question": str, "history": [str]}`` in, ``Answer`` out."""
-        return build_chain(self.retriever, self.answerer)
+        from assistant.chain import build_chain
 
-    def as_retriever(self) -> LangChainRetriever:
+        return build_chain(self.pipeline)
+
+    def as_retriever(self):
         """The hybrid retriever as a LangChain ``BaseRetriever``."""
+        from assistant.chain import LangChainRetriever
+
         return LangChainRetriever(retriever=self.retriever)
 
     # -- documents -------------------------------------------------------------------------
@@ -88,6 +96,14 @@ class Assistant:
     def index(self, paths: Iterable[str | Path], progress: bool = False) -> SyncReport:
         """Sync files and folders into the collection (incremental, by content hash)."""
         return self.collection.sync([Path(p).expanduser() for p in paths], progress=progress)
+
+    def prepare(self) -> None:
+        """Get the question-time models ready (exported and cached on first use), so the
+        first question after indexing starts as fast as any other."""
+        for part in (self.collection.embedder, self.answerer):
+            prepare = getattr(part, "prepare", None)
+            if prepare is not None:
+                prepare()
 
     def documents(self) -> list[tuple[str, int]]:
         """``(source, chunk count)`` of each indexed document."""
@@ -99,11 +115,10 @@ class Assistant:
     # -- questions -------------------------------------------------------------------------
 
     def ask(self, question: str, history: Iterable[str] = ()) -> Answer:
-        return self.chain.invoke({"question": question, "history": list(history)})
+        """The same steps as ``chain.invoke``, without importing LangChain."""
+        return self.pipeline.run({"question": question, "history": list(history)})
 
     def stream(self, question: str, history: Iterable[str] = ()) -> Iterator[str | Answer]:
         """Yield pieces of the answer as they are produced, then the final ``Answer``."""
-        history = list(history)
-        rewritten = getattr(self.answerer, "rewrite", followup.rewrite)(question, history)
-        passages = self.retriever.retrieve(rewritten)
-        yield from self.answerer.stream(question, passages, rewritten=rewritten if rewritten != question else None)
+        steps = self.pipeline
+        yield from steps.stream(steps.retrieve(steps.condense({"question": question, "history": list(history)})))

@@ -10,39 +10,15 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import followup
-from assistant.answerers import Answerer
-from assistant.retrieval import HybridRetriever
-from assistant.types import Answer
+from assistant.pipeline import Pipeline
 
 
-def _as_input(value: Any) -> dict:
-    if isinstance(value, str):
-        return {"question": value, "history": []}
-    if isinstance(value, dict) and "question" in value:
-        return {"question": value["question"], "history": list(value.get("history") or [])}
-    raise TypeError('the chain takes a question string or {"question": str, "history": [str, ...]}')
-
-
-def build_chain(retriever: HybridRetriever, answerer: Answerer) -> Runnable:
+def build_chain(pipeline: Pipeline) -> Runnable:
     """``{"question", "history"}`` (or a plain question) in, an ``Answer`` out."""
-
-    def condense(value: Any) -> dict:
-        data = _as_input(value)
-        rewrite = getattr(answerer, "rewrite", followup.rewrite)
-        return {**data, "rewritten": rewrite(data["question"], data["history"])}
-
-    def retrieve(data: dict) -> dict:
-        return {**data, "passages": retriever.retrieve(data["rewritten"])}
-
-    def answer(data: dict) -> Answer:
-        rewritten = data["rewritten"] if data["rewritten"] != data["question"] else None
-        return answerer.answer(data["question"], data["passages"], rewritten=rewritten)
-
     return (
-        RunnableLambda(condense, name="condense_question")
-        | RunnableLambda(retrieve, name="retrieve")
-        | RunnableLambda(answer, name="answer")
+        RunnableLambda(pipeline.condense, name="condense_question")
+        | RunnableLambda(pipeline.retrieve, name="retrieve")
+        | RunnableLambda(pipeline.answer, name="answer")
     )
 
 

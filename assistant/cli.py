@@ -1,4 +1,4 @@
-"""The ``assistant`` command: index, ask, chat, documents, eval.
+"""The ``assistant`` command: index, ask, chat, documents, eval, mcp, serve, ui.
 
 Errors from the packages become one-line messages and exit codes here, and only here.
 """
@@ -9,6 +9,8 @@ import argparse
 import json
 import os
 import sys
+
+from assistant.factory import from_args
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -27,9 +29,9 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 def _answer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=int, help="passages retrieved per question (default 5)")
     parser.add_argument("--no-hybrid", action="store_true", help="dense retrieval only, no BM25")
-    parser.add_argument("--llm", help="answerer: extractive (default), openai, ollama, llamacpp")
+    parser.add_argument("--llm", help="answerer: reader (default), extractive (whole sentences), openai, ollama, llamacpp")
     parser.add_argument("--llm-base-url", help="server URL for openai/ollama (e.g. http://127.0.0.1:8080/v1)")
-    parser.add_argument("--llm-model", help="model name (openai/ollama) or GGUF path (llamacpp)")
+    parser.add_argument("--llm-model", help="model name (openai/ollama), GGUF path (llamacpp) or reader weights file (reader)")
     parser.add_argument("--llm-api-key-env", help="environment variable holding the API key (default OPENAI_API_KEY)")
     parser.add_argument("--llm-timeout", type=float, help="seconds to wait for the LLM (default 60)")
     parser.add_argument("--llm-context-tokens", type=int, help="token budget for the sources in the prompt (default 2048)")
@@ -73,36 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
                           help="fail (exit 1) when METRIC is below VALUE; repeatable")
     evaluate.add_argument("--limit", type=int, help="score only the first N questions")
+
+    mcp = commands.add_parser("mcp", help="serve the collections to MCP clients over stdio")
+    _store_options(mcp)
+    _answer_options(mcp)
+
+    commands.add_parser("serve", help="serve the OpenAI-compatible API and the app (assistant serve --help)")
+    commands.add_parser("ui", help="serve the browser app (assistant ui --help)")
     return parser
 
 
-def make_assistant(args: argparse.Namespace):
-    from assistant.api import Assistant
-
-    options = {
-        key: value
-        for key, value in {
-            "base_url": getattr(args, "llm_base_url", None), "model": getattr(args, "llm_model", None),
-            "api_key_env": getattr(args, "llm_api_key_env", None), "timeout": getattr(args, "llm_timeout", None),
-            "context_tokens": getattr(args, "llm_context_tokens", None), "fallback": getattr(args, "llm_fallback", None),
-        }.items()
-        if value is not None
-    }
-    return Assistant(
-        collection=args.collection,
-        store=args.store,
-        llm=getattr(args, "llm", None),
-        llm_options=options,
-        chroma_host=args.chroma_host,
-        chroma_port=args.chroma_port,
-        k=getattr(args, "k", None),
-        hybrid=False if getattr(args, "no_hybrid", False) else None,
-    )
-
-
 def cmd_index(args: argparse.Namespace) -> int:
-    bot = make_assistant(args)
+    bot = from_args(args)
     report = bot.index(args.paths, progress=not args.json and sys.stderr.isatty())
+    if report.indexed_anything:
+        bot.prepare()
     if args.json:
         print(json.dumps(report.to_json()))
     else:
@@ -129,7 +116,7 @@ def _print_sources(answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    bot = make_assistant(args)
+    bot = from_args(args)
     if args.json:
         print(json.dumps(bot.ask(args.question, history=args.history).to_json(), ensure_ascii=False))
         return 0
@@ -148,7 +135,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    bot = make_assistant(args)
+    bot = from_args(args)
     history: list[str] = []
     print(f"Chatting with collection {bot.settings.collection!r}. Empty line or Ctrl-D to quit; /new starts over.")
     while True:
@@ -167,7 +154,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    bot = make_assistant(args)
+    bot = from_args(args)
     if args.delete:
         deleted = bot.delete(args.delete)
         print(f"deleted {len(args.delete)} document(s), {deleted} chunks")
@@ -187,11 +174,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "documents": cmd_documents, "eval": cmd_eval}
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.factory import llm_options
+    from assistant.mcp_server import serve
+
+    serve(store=args.store, collection=args.collection, llm=args.llm, llm_options=llm_options(args),
+          chroma_host=args.chroma_host, chroma_port=args.chroma_port, k=args.k,
+          hybrid=False if args.no_hybrid else None)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.server.app import main as serve
+
+    return serve(args.options)
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from assistant.ui import main as serve
+
+    serve(args.options)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "documents": cmd_documents, "eval": cmd_eval,
+            "mcp": cmd_mcp, "serve": cmd_serve, "ui": cmd_ui}
+
+
+PASSTHROUGH = ("serve", "ui")  # commands with a parser of their own: everything after the name goes to it
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASSTHROUGH:
+        args = argparse.Namespace(command=argv[0], options=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     from assistant.errors import AssistantError
     from index.errors import IndexingError
 

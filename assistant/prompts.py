@@ -1,15 +1,19 @@
 """Prompt templates, kept as files in ``prompts/`` and checked at load time: a
-template must use exactly the variables the code fills in."""
+template must use exactly the variables the code fills in.
+
+The package finds them as its resource ``assistant/prompts`` (in a checkout, a link
+to the top-level ``prompts/`` folder; in a wheel, a copy)."""
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from assistant.errors import ConfigError
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+PROMPTS_DIR = Path(str(resources.files("assistant") / "prompts"))
 VARIABLES = {
     "answer": {"sources", "question", "decline"},
     "condense": {"history", "question"},

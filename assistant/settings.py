@@ -27,4 +27,5 @@ class Settings(BaseSettings):
     index: IndexConfig = IndexConfig()
     k: int = Field(5, ge=1, le=100, description="passages retrieved per question")
     hybrid: bool = Field(True, description="fuse keyword (BM25) with dense retrieval")
-    llm: str = Field("extractive", description="answerer: extractive, openai, ollama or llamacpp")
+    llm: str = Field("reader", description="answerer: reader (trained reader model), extractive (quoted sentences), "
+                                         "openai, ollama or llamacpp")

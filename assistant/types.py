@@ -47,10 +47,11 @@ class Answer(BaseModel):
     rewritten_question: str
     answer: str
     declined: bool
+    short_answer: str | None = Field(None, description="the answer itself, when the answerer finds a span (reader)")
     citations: list[Citation] = []
     confidence: float = 0.0
     passages: list[Passage] = Field(default_factory=list, description="what retrieval returned, best first")
-    answerer: str = "extractive"
+    answerer: str = "reader"
     sentences: list[SentenceCheck] = Field(default_factory=list, description="generated answers: per-sentence support")
     warning: str | None = Field(None, description="why the answer fell back, e.g. the LLM server was down")
 
@@ -58,6 +59,7 @@ class Answer(BaseModel):
         """The ``assistant ask --json`` contract."""
         return {
             "answer": self.answer,
+            "short_answer": None if self.declined else self.short_answer,
             "declined": self.declined,
             "citations": [c.model_dump(exclude={"supported"} if c.supported is None else set()) for c in self.citations],
             "question": self.question,

@@ -6,7 +6,8 @@ A synthetic corpus of realistic sentences (with a few thousand invented place
 names, the rare words questions search by) is generated deterministically (10
 chunks per file); latency is measured after 20 warm-up questions. For each size: first indexing time, re-indexing the unchanged
 corpus (ratio to the first), deleting one file, retrieval p50/p95 (hybrid: dense
-+ BM25 + fusion), full extractive answer p50, index size on disk and peak memory.
++ BM25 + fusion), full answer p50 with the default answerer (the reader) and with the
+sentence answerer (``extractive``) in the same process, index size on disk and peak memory.
 
 ``--embedder hashing`` swaps the encoder for a deterministic hashing embedder of
 the same width, so the 100k-chunk corpus indexes in minutes instead of hours on
@@ -133,10 +134,15 @@ def measure(size: int, embedder: str, tmp: Path) -> dict:
         began = time.perf_counter()
         bot.collection.keyword_search(question, 30)
         keyword.append((time.perf_counter() - began) * 1000)
+    baseline = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", llm="extractive",
+                         index=IndexConfig(embedder=embedder))
+    baseline.ask(questions[0])
+    extractive = []
     for question in questions[20:50]:
-        began = time.perf_counter()
-        bot.ask(question)
-        answer.append((time.perf_counter() - began) * 1000)
+        for assistant, times in ((bot, answer), (baseline, extractive)):
+            began = time.perf_counter()
+            assistant.ask(question)
+            times.append((time.perf_counter() - began) * 1000)
     victim = sorted(corpus.iterdir())[len(questions) // 2].name
     began = time.perf_counter()
     bot.delete([victim])
@@ -147,7 +153,9 @@ def measure(size: int, embedder: str, tmp: Path) -> dict:
         "reindex_unchanged_ratio": round(again_s / first_s, 4), "delete_one_file_s": round(delete_s, 3),
         "retrieval_p50_ms": round(statistics.median(retrieval), 2),
         "retrieval_p95_ms": round(float(np.percentile(retrieval, 95)), 2),
-        "answer_p50_ms": round(statistics.median(answer), 2),
+        "answer_p50_ms": round(statistics.median(answer), 2), "answerer": bot.settings.llm,
+        "extractive_answer_p50_ms": round(statistics.median(extractive), 2),
+        "answer_ratio_to_extractive": round(statistics.median(answer) / statistics.median(extractive), 2),
         "dense_p50_ms": round(statistics.median(dense), 2), "keyword_p50_ms": round(statistics.median(keyword), 2),
         "index_size_mb": folder_mb(tmp / f"store-{size}"), "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -78,9 +78,11 @@ def score_question(question: Question, answer, ranked: list[str], texts: dict[st
     if not question.unanswerable:
         text = "" if answer.declined else answer.answer
         text = re.sub(r"\s*\[\d+\]", "", text)
+        short = "" if answer.declined else (answer.short_answer or text)  # EM and F1 on the span when there is one
         record.update({
-            "exact_match": metrics.exact_match(text, question.answers),
-            "f1": metrics.f1(text, question.answers),
+            "short_answer": answer.short_answer,
+            "exact_match": metrics.exact_match(short, question.answers),
+            "f1": metrics.f1(short, question.answers),
             "containment": metrics.containment(text, question.answers),
             "citation_recall": float(any(cited_ok)),
         })
@@ -147,7 +149,8 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
             began = time.perf_counter()
             answer = bot.ask(question.question, history=history)
             latencies.append((time.perf_counter() - began) * 1000)
-            passages = bot.retriever.retrieve(answer.rewritten_question, k=RANK_DEPTH * 3)
+            # The answerer's order first: a reader reranks the passages it read.
+            passages = answer.passages + bot.retriever.retrieve(answer.rewritten_question, k=RANK_DEPTH * 3)
         ranked = metrics.dedupe(p.source for p in passages)[:RANK_DEPTH]
         record = score_question(question, answer, ranked, texts, k)
         record["latency_ms"] = round(latencies[-1], 1)
@@ -197,13 +200,13 @@ def check_thresholds(result: dict, minimums: list[str]) -> list[str]:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from assistant.cli import make_assistant
+    from assistant.factory import from_args
     from evals.report import write_report
 
     suite = load_suite(args.suite)
     if args.collection is None:
         args.collection = collection_name(suite)
-    bot = make_assistant(args)
+    bot = from_args(args)
     k = bot.settings.k
     result = run_suite(suite, bot, k, limit=args.limit, progress=not args.json and sys.stderr.isatty())
     baseline = None

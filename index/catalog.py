@@ -222,6 +222,11 @@ class Catalog:
             "JOIN documents d ON d.source = c.source ORDER BY c.source, c.idx"
         ).fetchall()
 
+    def document_chunks(self, source: str) -> list[tuple[int, int, str]]:
+        """``(start, end, text)`` of one document's chunks, in order."""
+        return self._db.execute(
+            'SELECT start, "end", text FROM chunks WHERE source = ? ORDER BY idx', (source,)).fetchall()
+
     def term_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
         """How many chunks hold each stemmed term (absent terms are left out)."""
         stems = list(dict.fromkeys(stems))

@@ -88,6 +88,17 @@ class Collection:
     def documents(self) -> list[tuple[str, int]]:
         return [(source, count) for source, _, count in self.catalog.documents()]
 
+    def document_text(self, source: str) -> str:
+        """The indexed text of ``source``, at its document offsets (citations index into it);
+        text between chunks that was not indexed, if any, reads as spaces."""
+        text = ""
+        for start, _, chunk in self.catalog.document_chunks(source):
+            text = text[:start].ljust(start) + chunk  # chunks overlap with identical text
+        if not text:
+            raise IndexingError(f"no document named {source!r} in collection {self.name!r}; "
+                                "list them with: assistant documents")
+        return text
+
     def count(self) -> int:
         _ = self.vectors  # opening the store first fills an empty catalog from a server collection
         return self.catalog.count_chunks()

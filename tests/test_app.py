@@ -12,7 +12,7 @@ from conftest import ROOT, free_port, run_concurrently, wait_for_port
 
 
 def test_sources_panel_escapes_document_html_and_highlights_the_quote():
-    from app import sources_html
+    from assistant.ui.render import sources_html
 
     text = "Intro <script>alert(1)</script> and the quoted part here."
     start = text.index("the quoted")
@@ -22,6 +22,17 @@ def test_sources_panel_escapes_document_html_and_highlights_the_quote():
                                    citations=[citation], passages=[passage]))
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     assert "<mark>the quoted part here.</mark>" in rendered and "evil&lt;b&gt;.html" in rendered
+
+
+def test_sources_panel_puts_the_short_answer_in_bold_inside_the_quote():
+    from assistant.ui.render import sources_html
+
+    text = "A single ride costs 2.50 <dollars> and includes 30 minutes."
+    passage = Passage(id="x", source="pricing.html", page=None, start=0, end=len(text), text=text)
+    citation = Citation(n=1, source="pricing.html", page=None, start=0, end=len(text), quote=text)
+    rendered = sources_html(Answer(question="q", rewritten_question="q", answer="2.50 <dollars> [1]", declined=False,
+                                   short_answer="2.50 <dollars>", citations=[citation], passages=[passage]))
+    assert "<mark>A single ride costs <b>2.50 &lt;dollars&gt;</b> and includes 30 minutes.</mark>" in rendered
 
 
 @pytest.fixture(scope="module")

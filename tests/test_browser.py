@@ -20,7 +20,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed; enable these tests with: sudo apt-get install chromium (make test does it where it can)")
     port = free_port()
     store = tmp_path_factory.mktemp("browser-store")
     process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],

@@ -1,4 +1,5 @@
-"""Answerers by name: ``extractive`` (offline default) and LLM backends.
+"""Answerers by name: ``reader`` (the offline default: a trained reader model),
+``extractive`` (the sentence answerer it replaced, kept as the baseline) and LLM backends.
 
 Each backend is one module with a factory registered here; factories receive the
 assistant's collection and the backend's own options.
@@ -6,6 +7,7 @@ assistant's collection and the backend's own options.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from assistant.answerers.base import Answerer, decline_message
@@ -18,14 +20,23 @@ def register(name: str, factory: Callable[..., Answerer]) -> None:
     _REGISTRY[name] = factory
 
 
-def _builtins() -> None:
-    if "extractive" in _REGISTRY:
-        return
-    from assistant.answerers import extractive, generative
+def _lazy(module: str, make: Callable[[object], Callable[..., Answerer]]) -> Callable[..., Answerer]:
+    """A factory that imports its module on first use: asking with one answerer never
+    pays for the others' imports (torch for the reader, httpx for the LLMs)."""
 
-    register("extractive", extractive.create)
+    def factory(collection, **options) -> Answerer:
+        return make(importlib.import_module(module))(collection, **options)
+
+    return factory
+
+
+def _builtins() -> None:
+    if "reader" in _REGISTRY:
+        return
+    register("reader", _lazy("assistant.answerers.reader", lambda m: m.create))
+    register("extractive", _lazy("assistant.answerers.extractive", lambda m: m.create))
     for backend in ("openai", "ollama", "llamacpp"):
-        register(backend, generative.factory(backend))
+        register(backend, _lazy("assistant.answerers.generative", lambda m, b=backend: m.factory(b)))
 
 
 def names() -> list[str]:

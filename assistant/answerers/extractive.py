@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answerers import topic
 from assistant.answerers.base import decline_message
 from assistant.text import Sentence, content_words, sentences, words
 from assistant.types import Answer, Citation, Passage
@@ -35,8 +36,6 @@ from assistant.types import Answer, Citation, Passage
 CALIBRATION_FILE = Path(__file__).with_name("extractive.json")
 FEATURES = ("cosine", "overlap", "window_overlap", "context_overlap", "rank", "novel", "answer_type", "missing_window")
 CONFIDENCE_FEATURES = ("score", "cosine", "overlap", "window_overlap", "margin", "missing_window", "uncovered")
-
-TOPIC_WEIGHT = 3.5  # 9 - Zipf frequency: words rarer than about 1 in 300,000 in English
 
 _NUMBER_WORDS = set(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
@@ -107,11 +106,7 @@ class Calibration:
     confidence_bias: float
     threshold: float
     second_sentence_ratio: float = 0.9
-    off_topic: float = 0.4
-    """Decline when this share of the question's informativeness is found nowhere in
-    the collection. Measured with ``python -m evals.calibrate``: at 0.4 it declines
-    70% of the sample suite's and both of the seed article's unanswerable questions
-    while declining 0 of their answerable ones and 2.5% of SQuAD's."""
+    off_topic: float = topic.OFF_TOPIC
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
@@ -122,7 +117,7 @@ class Calibration:
             confidence_bias=data["confidence"]["bias"],
             threshold=data["confidence"]["threshold"],
             second_sentence_ratio=data.get("second_sentence_ratio", 0.9),
-            off_topic=data.get("off_topic", 0.4),
+            off_topic=data.get("off_topic", topic.OFF_TOPIC),
         )
 
 
@@ -156,21 +151,7 @@ class ExtractiveAnswerer:
     # -- features --------------------------------------------------------------------------
 
     def idf(self, question: str) -> dict[str, float]:
-        """How informative each content word of the question is, keyed by stem.
-
-        Information content from English word frequencies (``wordfreq``: 9 minus the
-        Zipf frequency, so "the" weighs about 1 and an unknown name 9), which works the
-        same for a three-chunk collection as for a million chunks.
-        """
-        from wordfreq import zipf_frequency
-
-        weights: dict[str, float] = {}
-        for word in words(question):
-            stems = content_words(word)
-            if stems:
-                weight = max(9.0 - zipf_frequency(word, "en"), 0.5)
-                weights[stems[0]] = max(weights.get(stems[0], 0.0), weight)
-        return weights
+        return topic.informativeness(question)
 
     def candidates(self, question: str, passages: list[Passage]) -> list[Candidate]:
         passages = passages[: self.max_passages]
@@ -248,15 +229,7 @@ class ExtractiveAnswerer:
         return float(sum(weights[s] * (1 - m) for s, m in zip(missing, match)) / sum(weights.values()))
 
     def absent(self, question: str) -> float:
-        """The informativeness-weighted share of the question's topic words found
-        nowhere in the collection: "population" asked of a document that never
-        mentions it. Everyday words ("take", "long", weight below ``TOPIC_WEIGHT``)
-        phrase the question rather than name its topic and are left out."""
-        if self.term_frequencies is None:
-            return 0.0
-        weights = {s: w for s, w in self.idf(question).items() if w >= TOPIC_WEIGHT}
-        found = self.term_frequencies(list(weights))
-        return sum(w for s, w in weights.items() if not found.get(s)) / (sum(weights.values()) or 1.0)
+        return topic.absent_share(question, self.term_frequencies)
 
     def confidence_inputs(self, question: str, found: list[Candidate], scores: np.ndarray) -> dict[str, float]:
         order = np.argsort(-scores)

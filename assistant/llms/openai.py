@@ -16,7 +16,9 @@ class OpenAICompatible:
 
     def __init__(self, base_url: str | None = None, model: str | None = None, api_key_env: str = "OPENAI_API_KEY",
                  timeout: float = 60.0, temperature: float = 0.0):
-        self.base_url = (base_url or os.environ.get("ASSISTANT_LLM_BASE_URL") or "https://api.openai.com/v1").rstrip("/")
+        # As the OpenAI SDK does: OPENAI_BASE_URL and OPENAI_API_KEY, flags and ASSISTANT_* first.
+        self.base_url = (base_url or os.environ.get("ASSISTANT_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
+                         or "https://api.openai.com/v1").rstrip("/")
         self.model = model or os.environ.get("ASSISTANT_LLM_MODEL")
         if not self.model:
             raise ConfigError("the openai backend needs a model name: --llm-model NAME or ASSISTANT_LLM_MODEL")

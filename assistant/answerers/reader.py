@@ -1,0 +1,128 @@
+"""The offline default answerer: a trained reader finds the answer span in the
+retrieved passages.
+
+The reader reads each passage and scores its best span against the passage's
+"no answer" score. That margin, fused with the passage's retrieval rank, reranks
+the passages; the best one gives the short answer, and the reply quotes the
+sentence holding it with its citation: ``Denver Broncos — “The AFC champion
+Denver Broncos defeated …” [1]``. It declines when no span beats "no answer" by
+the calibrated threshold, or when the question's topic is absent from the
+collection. The fusion weight, threshold and confidence curve are fitted on the
+reader's dev split by ``python -m assistant.reader.calibrate``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answerers import topic
+from assistant.answerers.base import decline_message
+from assistant.errors import ConfigError
+from assistant.reader import Reader, ReaderSpan, load_reader
+from assistant.reader.runtime import onnx_export, shipped_weights, weights_folder
+from assistant.text import Sentence, sentences
+from assistant.types import Answer, Citation, Passage
+
+CALIBRATION = "calibration.json"
+
+
+@dataclass(frozen=True)
+class ReaderCalibration:
+    rank_weight: float = 1.0  # fused = margin - rank_weight * ln(1 + rank)
+    threshold: float = 0.0  # decline below this fused score
+    slope: float = 1.0  # confidence = sigmoid(slope * fused + bias)
+    bias: float = 0.0
+    off_topic: float = topic.OFF_TOPIC
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "ReaderCalibration":
+        path = path or weights_folder() / CALIBRATION
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text())
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    def fuse(self, margin: float, rank: int) -> float:
+        return margin - self.rank_weight * math.log1p(rank)
+
+    def confidence(self, fused: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.slope * fused + self.bias)))
+
+
+def quote_around(passage: Passage, start: int, end: int) -> Sentence:
+    """The sentence(s) of ``passage`` holding characters ``start:end`` of its text,
+    with offsets into the document."""
+    split = sentences(passage.text, offset=passage.start)
+    first, last = passage.start + start, passage.start + end
+    covering = [s for s in split if s.end > first and s.start < last] or split
+    s, e = covering[0].start, covering[-1].end
+    return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
+
+
+def short_form(text: str) -> str:
+    return text.strip().strip(",;:").strip()
+
+
+class ReaderAnswerer:
+    name = "reader"
+
+    def __init__(self, reader: Callable[[], Reader], calibration: ReaderCalibration | None = None,
+                 max_passages: int | None = None, term_frequencies: topic.TermFrequencies | None = None,
+                 prepare: Callable[[], object] | None = None):
+        self._reader = reader
+        self._prepare = prepare or reader
+        self.calibration = calibration or ReaderCalibration.load()
+        self.max_passages = max_passages
+        self.term_frequencies = term_frequencies
+
+    def prepare(self) -> None:
+        """Export the model for question time if it is not yet (see ``index/embedders/onnx.py``)."""
+        self._prepare()
+
+    def rank(self, question: str, passages: list[Passage]) -> list[tuple[float, Passage, ReaderSpan]]:
+        """The passages read (all retrieved, or the first ``max_passages``), best first by the fused score."""
+        passages = passages[: self.max_passages] if self.max_passages else passages
+        spans = self._reader().read(question, [p.text for p in passages])
+        scored = [(self.calibration.fuse(s.margin, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
+        return sorted(scored, key=lambda item: -item[0])
+
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+        query = rewritten or question
+        ranked = self.rank(query, passages) if passages else []
+        reordered = [p for _, p, _ in ranked] + passages[len(ranked):]
+        base = dict(question=question, rewritten_question=query, passages=reordered, answerer=self.name)
+        if not ranked:
+            return Answer(answer=decline_message(question), declined=True, **base)
+        fused, passage, span = ranked[0]
+        confidence = self.calibration.confidence(fused)
+        short = short_form(span.text)
+        off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic
+        if fused < self.calibration.threshold or off_topic or not short:
+            return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
+        quote = quote_around(passage, span.start, span.end)
+        citation = Citation(n=1, source=passage.source, page=passage.page, start=quote.start, end=quote.end,
+                            quote=quote.text)
+        text = f"{short} — “{quote.text}” [1]" if short != quote.text.strip() else f"{quote.text} [1]"
+        return Answer(answer=text, declined=False, citations=[citation], short_answer=short,
+                      confidence=confidence, **base)
+
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
+        result = self.answer(question, passages, rewritten)
+        for piece in re.findall(r"\S+\s*", result.answer):
+            yield piece
+        yield result
+
+
+def create(collection, model: str | None = None, **options) -> ReaderAnswerer:
+    """``model``: a reader weights file (default: the one shipped with the package)."""
+    unknown = sorted(k for k in options if k not in ("max_passages",))
+    if unknown:
+        raise ConfigError(f"option {unknown[0]!r} does not apply to the reader answerer; "
+                          "LLM options need --llm openai, ollama or llamacpp")
+    return ReaderAnswerer(lambda: load_reader(model), term_frequencies=collection.catalog.term_frequencies,
+                          prepare=lambda: onnx_export(shipped_weights(model)), **options)

@@ -1,0 +1,130 @@
+"""The reader at question time: the best answer span in each passage, and how much
+it beats the passage's "no answer" score. Passages are tokenised once and read in
+padded batches. By default the model runs on ONNX Runtime (exported from the
+shipped weights on first use and cached), so a question never imports torch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ConfigError
+from assistant.reader.spans import best_spans
+from assistant.reader.windows import Encoder, batch
+from index.embedders.minilm import model_folder
+
+WEIGHTS = "reader.safetensors"
+
+Run = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]
+"""Padded ``input_ids``, ``token_type_ids``, ``attention_mask`` in; start and end scores out."""
+
+
+@dataclass(frozen=True)
+class ReaderSpan:
+    passage: int
+    start: int  # character offsets into the passage text
+    end: int
+    text: str
+    margin: float  # span score minus the "no answer" score of its window; > 0: the reader prefers the span
+
+
+def weights_folder() -> Path:
+    return Path(str(resources.files("assistant.reader") / "weights"))
+
+
+class Reader:
+    def __init__(self, run: Run, encoder: Encoder, batch_size: int = 16):
+        self.run = run
+        self.encoder = encoder
+        self.batch_size = batch_size
+
+    def read(self, question: str, texts: list[str]) -> list[ReaderSpan]:
+        """The best span of each passage (one per passage, in order)."""
+        if not texts:
+            return []
+        tokens = self.encoder.tokens([question, *texts])
+        windows = [w for i, t in enumerate(tokens[1:]) for w in self.encoder.windows(tokens[0], t, i)]
+        windows.sort(key=len)  # batches of similar length
+        spans = []
+        for i in range(0, len(windows), self.batch_size):
+            part = windows[i : i + self.batch_size]
+            start, end = self.run(batch(part))
+            spans.extend(best_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part]))
+        best: dict[int, ReaderSpan] = {}
+        for window, span in zip(windows, spans):
+            if window.passage in best and best[window.passage].margin >= span.margin:
+                continue
+            first = int(window.offsets[span.start_token - window.context_start][0])
+            last = int(window.offsets[span.end_token - window.context_start][1])
+            text = texts[window.passage]
+            best[window.passage] = ReaderSpan(window.passage, first, last, text[first:last], span.margin)
+        return [best[i] for i in range(len(texts))]
+
+
+def torch_runner(model) -> Run:
+    """Run a ``ReaderModel`` in torch (training, and checks against the ONNX export)."""
+    import torch
+
+    def run(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        with torch.inference_mode():
+            start, end = model(**{k: torch.from_numpy(v) for k, v in inputs.items()})
+        return start.float().numpy(), end.float().numpy()
+
+    return run
+
+
+def onnx_export(weights: Path) -> Path:
+    """The reader's ONNX file, exported from ``weights`` the first time."""
+    from index.embedders import onnx
+
+    def build():
+        import torch
+
+        from assistant.reader.model import load
+
+        example = torch.ones((1, 8), dtype=torch.long)
+        return load(weights, model_folder()), (example, example, example), \
+            ["input_ids", "attention_mask", "token_type_ids"], ["start", "end"]
+
+    return onnx.exported("reader", onnx.fingerprint(weights), build)
+
+
+def onnx_runner(weights: Path) -> Run:
+    from index.embedders import onnx
+
+    session = onnx.Session(onnx_export(weights))
+
+    def run(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        start, end = session.run(**inputs)
+        return start, end
+
+    return run
+
+
+def shipped_weights(path: str | None = None) -> Path:
+    weights = Path(path) if path else weights_folder() / WEIGHTS
+    if not weights.exists():
+        raise ConfigError(
+            f"reader weights not found at {weights}; reinstall the package, train them with "
+            "`python -m assistant.reader.train`, or use the sentence answerer: --llm extractive"
+        )
+    return weights
+
+
+@lru_cache(maxsize=4)
+def load_reader(path: str | None = None, backend: str = "onnx") -> Reader:
+    """The shipped reader (or the weights at ``path``), shared by every answerer in the
+    process; ``backend`` ``torch`` runs it without the ONNX export."""
+    weights = shipped_weights(path)
+    if backend == "torch":
+        from assistant.reader.model import load
+
+        run = torch_runner(load(weights, model_folder()))
+    else:
+        run = onnx_runner(weights)
+    return Reader(run, Encoder(model_folder()))

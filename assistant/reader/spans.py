@@ -1,0 +1,40 @@
+"""From start/end scores to the best answer span of each window, and its score
+against the window's "no answer" score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_ANSWER_TOKENS = 30
+
+
+@dataclass(frozen=True)
+class WindowSpan:
+    start_token: int  # positions in the window
+    end_token: int
+    score: float  # start + end logits of the span
+    null: float  # start + end logits at [CLS]
+
+    @property
+    def margin(self) -> float:
+        """How much the span beats "no answer"; > 0 when the reader prefers the span."""
+        return self.score - self.null
+
+
+def best_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
+               max_tokens: int = MAX_ANSWER_TOKENS) -> list[WindowSpan]:
+    """The best span in each window's passage tokens: end not before start, at most
+    ``max_tokens`` long. ``lengths`` counts each window's passage tokens."""
+    result = []
+    for row, (first, count) in enumerate(zip(context_starts, lengths)):
+        s = np.asarray(start[row, first : first + count], dtype=np.float64)
+        e = np.asarray(end[row, first : first + count], dtype=np.float64)
+        pairs = s[:, None] + e[None, :]
+        offset = np.arange(count)[None, :] - np.arange(count)[:, None]
+        pairs[(offset < 0) | (offset >= max_tokens)] = -np.inf
+        i, j = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
+        result.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]),
+                                 float(start[row, 0]) + float(end[row, 0])))
+    return result

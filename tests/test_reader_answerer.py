@@ -1,0 +1,98 @@
+"""The reader answerer's logic — fusion, reranking, quoting, declining — with a
+scripted reader in place of the model."""
+
+import pytest
+
+from assistant.answerers.reader import ReaderAnswerer, ReaderCalibration, quote_around
+from assistant.reader import ReaderSpan
+from assistant.types import Passage
+
+MUSEUM = ("The museum opened in 1921. Its founder was Clara Hughes, a retired sea captain. "
+          "Admission costs 12 dollars for adults.")
+HARBOUR = "The harbour was dredged in 1950. Ferries leave at dawn."
+
+
+def passage(text, source, start=100, n=1):
+    return Passage(id=f"c{n}", source=source, page=3, start=start, end=start + len(text), text=text, score=0.03)
+
+
+class ScriptedReader:
+    """Finds ``answer`` in each passage that holds it, with the given margin."""
+
+    def __init__(self, answers: dict[str, tuple[str, float]]):
+        self.answers = answers
+        self.questions = []
+
+    def read(self, question, texts):
+        self.questions.append(question)
+        spans = []
+        for i, text in enumerate(texts):
+            found = [(a, m) for key, (a, m) in self.answers.items() if key in text and a in text]
+            answer, margin = found[0] if found else (text.split()[0], -8.0)
+            start = text.index(answer)
+            spans.append(ReaderSpan(i, start, start + len(answer), answer, margin))
+        return spans
+
+
+def answerer(reader, threshold=0.0, rank_weight=1.0):
+    calibration = ReaderCalibration(rank_weight=rank_weight, threshold=threshold, slope=1.0, bias=0.0)
+    return ReaderAnswerer(lambda: reader, calibration)
+
+
+def test_gives_the_short_answer_first_then_the_cited_sentence_that_holds_it():
+    reader = ScriptedReader({"founder": ("Clara Hughes", 4.0)})
+    result = answerer(reader).answer("Who founded the museum?", [passage(MUSEUM, "museum.txt")])
+    assert not result.declined and result.short_answer == "Clara Hughes"
+    assert result.answer == "Clara Hughes — “Its founder was Clara Hughes, a retired sea captain.” [1]"
+    citation = result.citations[0]
+    assert (citation.source, citation.page) == ("museum.txt", 3)
+    assert MUSEUM[citation.start - 100 : citation.end - 100] == citation.quote
+    assert result.to_json()["short_answer"] == "Clara Hughes"
+
+
+def test_the_passage_that_answers_is_cited_and_ranked_first_even_when_retrieved_second():
+    reader = ScriptedReader({"founder": ("Clara Hughes", 5.0)})
+    passages = [passage(HARBOUR, "harbour.txt", n=1), passage(MUSEUM, "museum.txt", n=2)]
+    result = answerer(reader).answer("Who founded the museum?", passages)
+    assert result.citations[0].source == "museum.txt"
+    assert [p.source for p in result.passages] == ["museum.txt", "harbour.txt"]
+
+
+def test_retrieval_rank_breaks_near_ties_between_passages():
+    reader = ScriptedReader({"1950": ("1950", 3.0), "1921": ("1921", 3.2)})
+    passages = [passage(HARBOUR, "harbour.txt", n=1), passage(MUSEUM, "museum.txt", n=2)]
+    assert answerer(reader, rank_weight=1.0).answer("When?", passages).short_answer == "1950"
+    assert answerer(reader, rank_weight=0.0).answer("When?", passages).short_answer == "1921"
+
+
+def test_declines_when_no_span_beats_no_answer_and_says_so_plainly():
+    reader = ScriptedReader({})
+    result = answerer(reader, threshold=0.0).answer("Who is the mayor?", [passage(MUSEUM, "museum.txt")])
+    assert result.declined and result.citations == [] and result.short_answer is None
+    assert "don't say" in result.answer
+    assert result.to_json()["short_answer"] is None
+    assert result.confidence < 0.5
+
+
+def test_reads_the_rewritten_follow_up_and_declines_with_nothing_retrieved():
+    reader = ScriptedReader({"founder": ("Clara Hughes", 4.0)})
+    bot = answerer(reader)
+    bot.answer("Who founded it?", [passage(MUSEUM, "museum.txt")], rewritten="Who founded the museum?")
+    assert reader.questions == ["Who founded the museum?"]
+    assert bot.answer("Anything?", []).declined
+
+
+def test_quote_spans_every_sentence_the_answer_touches():
+    p = passage(MUSEUM, "museum.txt", start=0)
+    start = MUSEUM.index("1921")
+    end = MUSEUM.index("Clara") + len("Clara")
+    quote = quote_around(p, start, end)
+    assert quote.text == "The museum opened in 1921. Its founder was Clara Hughes, a retired sea captain."
+
+
+def test_reader_options_that_do_not_apply_are_refused_by_name(fake_collection):
+    from assistant import answerers
+    from assistant.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="base_url"):
+        answerers.create("reader", fake_collection(), base_url="http://127.0.0.1:1")

@@ -1,0 +1,47 @@
+"""The reader the package ships: its card names it by hash, its ONNX export reads as
+torch does, and it answers from the project's own sample corpus."""
+
+import hashlib
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_model_card_gives_the_shipped_file_hash_and_dev_metrics():
+    from assistant.reader.runtime import WEIGHTS, weights_folder
+
+    weights = weights_folder() / WEIGHTS
+    card = (weights_folder() / "MODEL_CARD.md").read_text()
+    assert re.search(r"sha256: `([0-9a-f]{64})`", card).group(1) == hashlib.sha256(weights.read_bytes()).hexdigest()
+    assert "exact match" in card and "has-answer AUC" in card and "dev.jsonl.gz" in card
+
+
+def test_onnx_export_reads_the_same_spans_as_torch(sample_bot):
+    from assistant.reader import load_reader
+
+    passages = [p.text for p in sample_bot.retriever.retrieve("How many trips did riders take in 2023?")]
+    fast = load_reader().read("How many trips did riders take in 2023?", passages)
+    slow = load_reader(backend="torch").read("How many trips did riders take in 2023?", passages)
+    assert [(s.start, s.end) for s in fast] == [(s.start, s.end) for s in slow]
+    assert max(abs(a.margin - b.margin) for a, b in zip(fast, slow)) < 0.05
+
+
+@pytest.mark.parametrize("question, expected, source", [
+    ("How much does a single ride cost?", "2.50", "pricing.html"),
+    ("Which company operates the bikes day to day?", "Velonord", "overview.md"),
+    ("How many trips did riders take in 2023?", "1.84 million", "annual-report-2023.docx"),
+])
+def test_shipped_reader_gives_the_short_answer_and_cites_the_sentence_holding_it(sample_bot, question, expected, source):
+    from conftest import SAMPLE
+    from evals.runner import corpus_texts
+
+    answer = sample_bot.ask(question)
+    assert answer.answerer == "reader" and not answer.declined
+    assert expected in answer.short_answer and len(answer.short_answer) < 40
+    assert answer.answer.startswith(answer.short_answer)
+    citation = answer.citations[0]
+    assert citation.source == source and answer.short_answer in citation.quote
+    assert corpus_texts(SAMPLE / "corpus")[source][citation.start : citation.end] == citation.quote
+    assert answer.passages[0].source == source  # the passage that answers is ranked first
