@@ -89,7 +89,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     bot = from_args(args)
     report = bot.index(args.paths, progress=not args.json and sys.stderr.isatty())
     if report.indexed_anything:
-        bot.prepare()
+        from assistant.errors import AssistantError
+
+        try:
+            bot.prepare()
+        except AssistantError as exc:  # the index is fine; questions will say the same
+            print(f"assistant: warning: {exc}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json()))
     else:

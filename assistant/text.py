@@ -13,6 +13,7 @@ _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ".split()
 )
 QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+_LEANING = re.compile(r"^(?:[“\"‘]|(?:it|its|he|his|she|her|they|their|them|this|these|that|those|such|there)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         word_start -= 1
     word = text[word_start:dot].lower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def leans_on_previous(text: str) -> bool:
+    """A sentence whose subject is in the one before ("It opened in 2019.", a quote's continuation)."""
+    return bool(_LEANING.match(text))
 
 
 def content_words(text: str) -> list[str]:

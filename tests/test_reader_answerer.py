@@ -43,7 +43,7 @@ def test_gives_the_short_answer_first_then_the_cited_sentence_that_holds_it():
     reader = ScriptedReader({"founder": ("Clara Hughes", 4.0)})
     result = answerer(reader).answer("Who founded the museum?", [passage(MUSEUM, "museum.txt")])
     assert not result.declined and result.short_answer == "Clara Hughes"
-    assert result.answer == "Clara Hughes — “Its founder was Clara Hughes, a retired sea captain.” [1]"
+    assert result.answer == "Clara Hughes — “The museum opened in 1921. Its founder was Clara Hughes, a retired sea captain.” [1]"
     citation = result.citations[0]
     assert (citation.source, citation.page) == ("museum.txt", 3)
     assert MUSEUM[citation.start - 100 : citation.end - 100] == citation.quote
@@ -88,6 +88,14 @@ def test_quote_spans_every_sentence_the_answer_touches():
     end = MUSEUM.index("Clara") + len("Clara")
     quote = quote_around(p, start, end)
     assert quote.text == "The museum opened in 1921. Its founder was Clara Hughes, a retired sea captain."
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it():
+    text = "Clara Hughes founded the museum. She was a retired sea captain. Admission is free."
+    p = passage(text, "museum.txt", start=0)
+    at = text.index("retired sea captain")
+    assert quote_around(p, at, at + len("retired sea captain")).text == (
+        "Clara Hughes founded the museum. She was a retired sea captain.")
 
 
 def test_reader_options_that_do_not_apply_are_refused_by_name(fake_collection):

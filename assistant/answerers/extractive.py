@@ -30,7 +30,7 @@ import numpy as np
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
-from assistant.text import Sentence, content_words, sentences, words
+from assistant.text import Sentence, content_words, leans_on_previous, sentences, words
 from assistant.types import Answer, Citation, Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("extractive.json")
@@ -80,7 +80,6 @@ def _answer_like(text: str) -> bool:
     return stripped[-1:] in ".!”\"’')]…" or len(stripped.split()) >= 12
 
 
-_LEANING = re.compile(r"^(?:[“\"‘]|(?:it|its|he|his|she|her|they|their|them|this|these|that|those|such|there)\b)", re.I)
 
 
 _CLAUSE = re.compile(r"[,;:—–“”\"()]+")
@@ -94,9 +93,6 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 4] if len(parts) > 1 else []
 
 
-def _leans_on_previous(text: str) -> bool:
-    """A sentence whose subject is in the one before ("It opened in 2019.", a quote's continuation)."""
-    return bool(_LEANING.match(text))
 
 
 @dataclass(frozen=True)
@@ -172,7 +168,7 @@ class ExtractiveAnswerer:
                 previous = stems[i - 1] if i else set()
                 following = stems[i + 1] if i + 1 < len(split) else set()
                 quote = sentence
-                if i and _leans_on_previous(sentence.text):
+                if i and leans_on_previous(sentence.text):
                     quote = Sentence(split[i - 1].start, sentence.end,
                                      passage.text[split[i - 1].start - passage.start : sentence.end - passage.start])
                 window = " ".join(x.text for x in split[max(i - 1, 0) : i + 2])

@@ -5,8 +5,8 @@ The model sees the packed sources (fenced as data) and writes sentences with
 every sentence is checked against the sources it cites (``assistant.verify``),
 and each citation carries the best supporting quote and a ``supported`` flag.
 An answer with no supported sentence, an empty or garbled reply, or an LLM that
-is down or too slow falls back to the extractive answer (or declines, when
-configured so).
+is down or too slow falls back to the offline answer — the reader's (or declines,
+when configured so).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterator
 
 from assistant import followup, prompts
-from assistant.answerers.base import decline_message
-from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.base import Answerer, decline_message
 from assistant.context import format_sources, pack
 from assistant.errors import ConfigError, LLMError
 from assistant.llms import LLM
@@ -29,7 +28,7 @@ _DECLINE_HINT = re.compile(r"documents don.t say|not (contain|mention|say)|no in
 
 
 class GenerativeAnswerer:
-    def __init__(self, llm: LLM, extractive: ExtractiveAnswerer, verifier: Verifier, context_tokens: int = 2048,
+    def __init__(self, llm: LLM, extractive: Answerer, verifier: Verifier, context_tokens: int = 2048,
                  max_tokens: int = 256, fallback: str = "extractive"):
         if fallback not in ("extractive", "decline"):
             raise ConfigError(f"fallback {fallback!r} must be 'extractive' or 'decline'")
@@ -122,10 +121,10 @@ class GenerativeAnswerer:
 def factory(backend: str):
     def create(collection, context_tokens: int = 2048, fallback: str = "extractive", **options) -> GenerativeAnswerer:
         from assistant import llms
-        from assistant.answerers.extractive import create as extractive
+        from assistant.answerers.reader import create as offline
 
         return GenerativeAnswerer(
-            llms.create(backend, **options), extractive(collection), Verifier(collection.embedder.embed),
+            llms.create(backend, **options), offline(collection), Verifier(collection.embedder.embed),
             context_tokens=context_tokens, fallback=fallback,
         )
 

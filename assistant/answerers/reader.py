@@ -25,7 +25,7 @@ from assistant.answerers.base import decline_message
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
 from assistant.reader.runtime import onnx_export, shipped_weights, weights_folder
-from assistant.text import Sentence, sentences
+from assistant.text import Sentence, leans_on_previous, sentences
 from assistant.types import Answer, Citation, Passage
 
 CALIBRATION = "calibration.json"
@@ -55,12 +55,15 @@ class ReaderCalibration:
 
 
 def quote_around(passage: Passage, start: int, end: int) -> Sentence:
-    """The sentence(s) of ``passage`` holding characters ``start:end`` of its text,
-    with offsets into the document."""
+    """The sentence(s) of ``passage`` holding characters ``start:end`` of its text
+    (and the one before, when the first leans on it), with offsets into the document."""
     split = sentences(passage.text, offset=passage.start)
     first, last = passage.start + start, passage.start + end
-    covering = [s for s in split if s.end > first and s.start < last] or split
-    s, e = covering[0].start, covering[-1].end
+    covering = [i for i, s in enumerate(split) if s.end > first and s.start < last] or list(range(len(split)))
+    opening = covering[0]
+    if opening and leans_on_previous(split[opening].text):  # "It opened in 2019." is quoted with its subject
+        opening -= 1
+    s, e = split[opening].start, split[covering[-1]].end
     return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
 
 

@@ -110,8 +110,14 @@ def fit(reads: list[Read]) -> tuple[ReaderCalibration, dict]:
             best = (key, weight)
     weight = best[1]
     chosen = choose(reads, ReaderCalibration(rank_weight=weight))
-    answerable = sorted(c[0] for r, c in zip(reads, chosen) if r.answers)
-    threshold = float(answerable[int(TARGET_FALSE_DECLINES * len(answerable))])
+    # The off-topic gate declines some answerable questions already; the threshold may
+    # decline the rest of the target share.
+    gate = topic.OFF_TOPIC
+    answerable = [(r, c) for r, c in zip(reads, chosen) if r.answers]
+    gated = sum(r.absent >= gate for r, _ in answerable)
+    scores_left = sorted(c[0] for r, c in answerable if r.absent < gate)
+    allowed = max(int(TARGET_FALSE_DECLINES * len(answerable)) - gated, 0)
+    threshold = float(scores_left[allowed]) if scores_left else 0.0
     x = np.array([c[0] for c in chosen])
     y = np.array([float(bool(r.answers) and f1(c[1], r.answers) >= 0.5) for r, c in zip(reads, chosen)])
     slope, bias = fit_logistic(x, y)
