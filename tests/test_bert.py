@@ -4,6 +4,8 @@ vectors sentence-transformers gives."""
 import numpy as np
 import pytest
 
+from conftest import SHARED, needs_shared
+
 pytestmark = pytest.mark.slow
 
 TEXTS = [
@@ -35,3 +37,17 @@ def test_bf16_stays_close_to_fp32_and_fits_counts_word_pieces():
     bf16 = MiniLMEmbedder(precision="bf16").embed(TEXTS * 3)
     assert np.min(np.sum(fp32.embed(TEXTS * 3) * bf16, axis=1)) >= 0.99
     assert fp32.fits(TEXTS[0]) and not fp32.fits(TEXTS[1])
+
+
+@needs_shared("squad-dev")
+def test_questions_embed_the_same_on_onnx_runtime_as_on_the_indexing_path():
+    import json
+
+    from index.embedders.minilm import MiniLMEmbedder
+
+    lines = (SHARED / "squad-dev" / "questions.jsonl").read_text().splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    embedder = MiniLMEmbedder(precision="fp32")
+    indexing = embedder.embed(questions)  # many texts: torch, as indexing runs
+    asking = np.concatenate([embedder.embed([q]) for q in questions])  # one at a time: ONNX Runtime
+    assert np.min(np.sum(indexing * asking, axis=1)) >= 0.9999

@@ -146,3 +146,12 @@ def test_prompt_templates_are_checked(tmp_path):
         prompts.load("answer", tmp_path)
     assert "{sources}" in prompts.load("answer").template
     _ = json  # the module is used by the server fixture's protocol
+
+
+def test_openai_backend_honours_the_sdk_environment_variables_and_flags_win(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_LLM_BASE_URL", raising=False)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8081/v1/")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    llm = OpenAICompatible(model="m")
+    assert llm.base_url == "http://127.0.0.1:8081/v1" and llm._api_key == "sk-from-env"
+    assert OpenAICompatible(base_url="http://127.0.0.1:9/v1", model="m").base_url == "http://127.0.0.1:9/v1"

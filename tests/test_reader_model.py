@@ -19,11 +19,16 @@ def test_model_card_gives_the_shipped_file_hash_and_dev_metrics():
 
 
 def test_onnx_export_reads_the_same_spans_as_torch(sample_bot):
-    from assistant.reader import load_reader
+    from assistant.reader import Reader, load_reader
+    from assistant.reader.model import load
+    from assistant.reader.runtime import shipped_weights, torch_runner
+    from assistant.reader.windows import Encoder
+    from index.embedders.minilm import model_folder
 
     passages = [p.text for p in sample_bot.retriever.retrieve("How many trips did riders take in 2023?")]
-    fast = load_reader().read("How many trips did riders take in 2023?", passages)
-    slow = load_reader(backend="torch").read("How many trips did riders take in 2023?", passages)
+    fast = load_reader(backend="onnx").read("How many trips did riders take in 2023?", passages)
+    torch_fp32 = Reader(torch_runner(load(shipped_weights(), model_folder())), Encoder(model_folder()))
+    slow = torch_fp32.read("How many trips did riders take in 2023?", passages)
     assert [(s.start, s.end) for s in fast] == [(s.start, s.end) for s in slow]
     assert max(abs(a.margin - b.margin) for a, b in zip(fast, slow)) < 0.05
 

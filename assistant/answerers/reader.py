@@ -24,7 +24,7 @@ from assistant.answerers import topic
 from assistant.answerers.base import decline_message
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
-from assistant.reader.runtime import onnx_export, shipped_weights, weights_folder
+from assistant.reader.runtime import DEFAULT_BACKEND, onnx_export, shipped_weights, weights_folder
 from assistant.text import Sentence, leans_on_previous, sentences
 from assistant.types import Answer, Citation, Passage
 
@@ -121,11 +121,13 @@ class ReaderAnswerer:
         yield result
 
 
-def create(collection, model: str | None = None, **options) -> ReaderAnswerer:
-    """``model``: a reader weights file (default: the one shipped with the package)."""
+def create(collection, model: str | None = None, backend: str = DEFAULT_BACKEND, **options) -> ReaderAnswerer:
+    """``model``: a reader weights file (default: the one shipped with the package);
+    ``backend``: how it runs (``assistant.reader.runtime.BACKENDS``)."""
     unknown = sorted(k for k in options if k not in ("max_passages",))
     if unknown:
         raise ConfigError(f"option {unknown[0]!r} does not apply to the reader answerer; "
                           "LLM options need --llm openai, ollama or llamacpp")
-    return ReaderAnswerer(lambda: load_reader(model), term_frequencies=collection.catalog.term_frequencies,
-                          prepare=lambda: onnx_export(shipped_weights(model)), **options)
+    return ReaderAnswerer(lambda: load_reader(model, backend), term_frequencies=collection.catalog.term_frequencies,
+                          prepare=lambda: load_reader(model, backend) if backend == "torch" else
+                          onnx_export(shipped_weights(model)), **options)

@@ -94,10 +94,11 @@ def onnx_export(weights: Path) -> Path:
     return onnx.exported("reader", onnx.fingerprint(weights), build)
 
 
-def onnx_runner(weights: Path) -> Run:
+def onnx_runner(weights: Path, int8: bool = False) -> Run:
     from index.embedders import onnx
 
-    session = onnx.Session(onnx_export(weights))
+    exported = onnx_export(weights)
+    session = onnx.Session(onnx.quantized(exported) if int8 else exported)
 
     def run(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         start, end = session.run(**inputs)
@@ -116,15 +117,26 @@ def shipped_weights(path: str | None = None) -> Path:
     return weights
 
 
+BACKENDS = ("onnx", "onnx-int8", "torch")
+DEFAULT_BACKEND = "onnx"
+
+
 @lru_cache(maxsize=4)
-def load_reader(path: str | None = None, backend: str = "onnx") -> Reader:
+def load_reader(path: str | None = None, backend: str = DEFAULT_BACKEND) -> Reader:
     """The shipped reader (or the weights at ``path``), shared by every answerer in the
-    process; ``backend`` ``torch`` runs it without the ONNX export."""
+    process. ``backend``: ``onnx`` (ONNX Runtime, fp32), ``onnx-int8`` (its int8 copy),
+    ``torch`` (no export; bfloat16 where the CPU has native support)."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown reader backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
     weights = shipped_weights(path)
     if backend == "torch":
-        from assistant.reader.model import load
+        import torch
 
-        run = torch_runner(load(weights, model_folder()))
+        from assistant.reader.model import load
+        from index.embedders.minilm import cpu_has_native_bf16
+
+        model = load(weights, model_folder())
+        run = torch_runner(model.to(torch.bfloat16) if cpu_has_native_bf16() else model)
     else:
-        run = onnx_runner(weights)
+        run = onnx_runner(weights, int8=backend == "onnx-int8")
     return Reader(run, Encoder(model_folder()))
