@@ -50,6 +50,14 @@ def test_gives_the_short_answer_first_then_the_cited_sentence_that_holds_it():
     assert result.to_json()["short_answer"] == "Clara Hughes"
 
 
+def test_a_short_answer_that_is_most_of_its_sentence_is_given_once():
+    text = "The lamp burned whale oil until 1921."
+    reader = ScriptedReader({"lamp": ("The lamp burned whale oil until 1921", 4.0)})
+    result = answerer(reader).answer("What did the lamp burn?", [passage(text, "lamp.txt")])
+    assert result.answer == "The lamp burned whale oil until 1921. [1]"
+    assert result.short_answer == "The lamp burned whale oil until 1921"
+
+
 def test_the_passage_that_answers_is_cited_and_ranked_first_even_when_retrieved_second():
     reader = ScriptedReader({"founder": ("Clara Hughes", 5.0)})
     passages = [passage(HARBOUR, "harbour.txt", n=1), passage(MUSEUM, "museum.txt", n=2)]

@@ -110,7 +110,8 @@ class ReaderAnswerer:
         quote = quote_around(passage, span.start, span.end)
         citation = Citation(n=1, source=passage.source, page=passage.page, start=quote.start, end=quote.end,
                             quote=quote.text)
-        text = f"{short} — “{quote.text}” [1]" if short != quote.text.strip() else f"{quote.text} [1]"
+        # A short answer that is most of its sentence says nothing the quote does not.
+        text = f"{quote.text} [1]" if len(short) >= 0.6 * len(quote.text) else f"{short} — “{quote.text}” [1]"
         return Answer(answer=text, declined=False, citations=[citation], short_answer=short,
                       confidence=confidence, **base)
 

@@ -66,10 +66,13 @@ class Featurizer:
         return [label(w, answer) for w in self.windows(question, context)]
 
 
-def epoch_examples(split: data.Split, features: Featurizer, rng: random.Random) -> list[Example]:
+def epoch_examples(split: data.Split, features: Featurizer, rng: random.Random, unanswerable: int = 1) -> list[Example]:
+    """Each question with its own paragraph (SQuAD 2.0's unanswerables ``unanswerable``
+    times: they are the rare, hard "no answer" cases) and with one sampled negative."""
     examples = []
     for q in split.questions:
-        examples.extend(features.examples(q, q.context))
+        for _ in range(1 if q.answers else unanswerable):
+            examples.extend(features.examples(q, q.context))
     for q, context in data.sample_negatives(split, rng):
         examples.extend(features.examples(q, context))
     return examples
@@ -172,6 +175,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--warmup", type=float, default=0.06, help="share of steps with a rising learning rate")
     parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--init", type=Path, help="start from these reader weights instead of all-MiniLM-L6-v2")
+    parser.add_argument("--unanswerable", type=int, default=1,
+                        help="times each SQuAD 2.0 unanswerable question is seen per epoch")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--max-steps", type=int, help="stop after this many steps (tests, trials)")
     parser.add_argument("--limit", type=int, help="use only the first N questions of each split")
@@ -200,11 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     train_features, dev_features = Featurizer(encoder, train), Featurizer(encoder, dev)
     log(f"{len(train.questions)} training and {len(dev.questions)} dev questions on {device}")
 
-    model = ReaderModel.from_encoder(encoder_folder, dropout=args.dropout).to(device)
+    if args.init:
+        from assistant.reader.model import load
+
+        model = load(args.init, encoder_folder).to(device)
+    else:
+        model = ReaderModel.from_encoder(encoder_folder, dropout=args.dropout).to(device)
     model.freeze_embeddings()
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.01)
-    steps_per_epoch = math.ceil(len(epoch_examples(train, train_features, random.Random(0))) / args.batch_size)
+    steps_per_epoch = math.ceil(
+        len(epoch_examples(train, train_features, random.Random(0), args.unanswerable)) / args.batch_size)
     total = min(args.max_steps or steps_per_epoch * args.epochs, steps_per_epoch * args.epochs)
     warmup = max(int(total * args.warmup), 1)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
@@ -229,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     started, seen = time.perf_counter(), 0
     for epoch in range(step // steps_per_epoch, args.epochs):
         rng = random.Random(args.seed * 1000 + epoch)  # the same epoch order on resume
-        plan = batches(epoch_examples(train, train_features, rng), args.batch_size, rng)
+        plan = batches(epoch_examples(train, train_features, rng, args.unanswerable), args.batch_size, rng)
         model.train()
         for position, items in enumerate(plan):
             if epoch * steps_per_epoch + position < step:
