@@ -35,8 +35,8 @@ def test_onnx_export_reads_the_same_spans_as_torch(sample_bot):
 
 @pytest.mark.parametrize("question, expected, source", [
     ("How much does a single ride cost?", "2.50", "pricing.html"),
-    ("Which company operates the bikes day to day?", "Velonord", "overview.md"),
-    ("How many trips did riders take in 2023?", "1.84 million", "annual-report-2023.docx"),
+    ("Which station was the busiest?", "Union Square", "annual-report-2023.docx"),
+    ("How old must riders be?", "16", "faq.txt"),
 ])
 def test_shipped_reader_gives_the_short_answer_and_cites_the_sentence_holding_it(sample_bot, question, expected, source):
     from conftest import SAMPLE

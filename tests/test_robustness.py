@@ -134,7 +134,7 @@ def test_twenty_simultaneous_questions_each_get_their_own_answer(sample_bot):
         "How old must riders be?": "16",
         "Which station was the busiest?": "Union Square",
         "At what speed do electric-assist bikes stop assisting?": "28 kilometres",
-        "What do students pay for an annual membership?": "50 dollars",
+        "What is the fine for riding on the sidewalk downtown?": "75 dollars",
     }
     questions = list(cases) * 4
     results, errors = run_concurrently(sample_bot.ask, questions)
