@@ -11,7 +11,7 @@ whose text is what the citations' offsets index into. Mistakes a person can fix
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError, ConfigError
@@ -114,12 +114,6 @@ def _register_document(server, catalog: Catalog, collection: str, source: str, n
             return catalog.get(collection).collection.document_text(source)
         except (LookupError, IndexingError) as exc:
             raise not_found(str(exc)) from None
-
-
-def parse_uri(uri: str) -> tuple[str, str]:
-    """``assistant://COLLECTION/SOURCE`` -> (collection, source)."""
-    collection, _, source = str(uri).removeprefix(f"{SCHEME}://").partition("/")
-    return unquote(collection), unquote(source)
 
 
 def serve(store: str | None = None, collection: str | None = None, **options) -> None:
