@@ -37,16 +37,19 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 run: $(STAMP)
+	.ci/system-deps run
 	$(PY) app.py $(if $(DOCS),--docs $(DOCS))
 
 system-deps:
-	.ci/system-deps
+	.ci/system-deps test
 
 test: $(TEST_STAMP) system-deps
 	$(PY) -m pytest -q
 
 eval: $(STAMP)
 	$(VENV)/bin/assistant eval evals/sample --min containment=0.85 --min citation_recall=0.9
+	.ci/system-deps test
+	$(VENV)/bin/assistant eval evals/debian-docs --min containment=0.6 --min citation_precision=0.7
 
 bench: $(BENCH_STAMP)
 	$(PY) bench/startup.py

@@ -9,6 +9,7 @@ from pathlib import Path
 from index import ChromaStore, Collection, SyncReport
 
 from assistant import answerers
+from assistant.errors import QuestionError
 from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
@@ -64,7 +65,12 @@ class Assistant:
 
     @cached_property
     def collection(self) -> Collection:
-        return Collection(self.settings.collection, self.store, self.catalog_dir, self.settings.index)
+        shared = None
+        if self.settings.database_url:
+            from assistant.server.database import shared_catalogs
+
+            shared = shared_catalogs(self.settings.database_url)
+        return Collection(self.settings.collection, self.store, self.catalog_dir, self.settings.index, shared)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -105,6 +111,19 @@ class Assistant:
             if prepare is not None:
                 prepare()
 
+    def collections(self) -> list:
+        """Every collection in the store, with document and chunk counts (``CollectionInfo``)."""
+        from assistant import collections
+
+        return collections.describe(self)
+
+    def require_collection(self) -> None:
+        """Raise ``UnknownCollectionError`` (naming the ones that exist) unless the
+        collection exists; creates nothing."""
+        from assistant import collections
+
+        collections.require(self)
+
     def documents(self) -> list[tuple[str, int]]:
         """``(source, chunk count)`` of each indexed document."""
         return self.collection.documents()
@@ -116,9 +135,16 @@ class Assistant:
 
     def ask(self, question: str, history: Iterable[str] = ()) -> Answer:
         """The same steps as ``chain.invoke``, without importing LangChain."""
-        return self.pipeline.run({"question": question, "history": list(history)})
+        return self.pipeline.run({"question": _checked(question), "history": list(history)})
 
     def stream(self, question: str, history: Iterable[str] = ()) -> Iterator[str | Answer]:
         """Yield pieces of the answer as they are produced, then the final ``Answer``."""
+        question = _checked(question)
         steps = self.pipeline
         yield from steps.stream(steps.retrieve(steps.condense({"question": question, "history": list(history)})))
+
+
+def _checked(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError(f"the question is empty ({question!r}); ask something about the documents")
+    return question

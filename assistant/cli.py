@@ -1,4 +1,4 @@
-"""The ``assistant`` command: index, ask, chat, documents, eval, mcp, serve, ui.
+"""The ``assistant`` command: index, ask, chat, collections, documents, eval, mcp, users, serve, ui.
 
 Errors from the packages become one-line messages and exit codes here, and only here.
 """
@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="index files and folders (incremental)")
     index.add_argument("paths", nargs="+", metavar="PATH")
     _store_options(index)
-    index.add_argument("--json", action="store_true", help="print one JSON object, no progress bar")
+    index.add_argument("--json", action="store_true", help="print one JSON object")
+    index.add_argument("--progress", action="store_true",
+                       help="show progress on stderr even when it is not a terminal (it is shown on a terminal)")
 
     ask = commands.add_parser("ask", help="ask one question")
     ask.add_argument("question")
@@ -66,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--json", action="store_true")
 
     evaluate = commands.add_parser("eval", help="score a question set (see evals/)")
-    evaluate.add_argument("suite", help="suite folder: corpus/ or corpus.jsonl plus questions.jsonl, or a BEIR set")
+    evaluate.add_argument("suite", nargs="?",
+                          help="suite folder: corpus/ or corpus.jsonl plus questions.jsonl, or a BEIR set")
+    evaluate.add_argument("--from-feedback", metavar="COLLECTION",
+                          help="score the answers rated on the team server for COLLECTION (a regression suite)")
+    evaluate.add_argument("--export", metavar="DIR", help="with --from-feedback: write DIR/questions.jsonl and stop")
+    evaluate.add_argument("--database", help="with --from-feedback: the application database URL")
     _store_options(evaluate)
     _answer_options(evaluate)
     evaluate.add_argument("--out", help="report folder (default: reports/<suite>)")
@@ -76,18 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
                           help="fail (exit 1) when METRIC is below VALUE; repeatable")
     evaluate.add_argument("--limit", type=int, help="score only the first N questions")
 
+    listing = commands.add_parser("collections", help="list the collections with document and chunk counts")
+    listing.add_argument("--store", help="store folder (default: $ASSISTANT_STORE or a per-user data folder)")
+    listing.add_argument("--chroma-host", help="use the Chroma server on this host (or $ASSISTANT_CHROMA_HOST)")
+    listing.add_argument("--chroma-port", type=int, help="port of the Chroma server (default 8000)")
+    listing.add_argument("--json", action="store_true")
+
     mcp = commands.add_parser("mcp", help="serve the collections to MCP clients over stdio")
     _store_options(mcp)
     _answer_options(mcp)
 
-    commands.add_parser("serve", help="serve the OpenAI-compatible API and the app (assistant serve --help)")
+    from assistant.server.users_cli import add_parser as add_users_parser
+
+    add_users_parser(commands)
+    commands.add_parser("serve", help="serve the REST and OpenAI-compatible APIs and the app (assistant serve --help)")
     commands.add_parser("ui", help="serve the browser app (assistant ui --help)")
     return parser
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     bot = from_args(args)
-    report = bot.index(args.paths, progress=not args.json and sys.stderr.isatty())
+    report = bot.index(args.paths, progress=args.progress or sys.stderr.isatty())
     if report.indexed_anything:
         from assistant.errors import AssistantError
 
@@ -102,6 +118,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             f"{report.collection}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.removed} removed; {report.embedded} chunks embedded, {report.deleted} deleted, {report.total} in all"
         )
+        if report.skipped:
+            kinds = ", ".join(f"{ext} {n}" for ext, n in sorted(report.skipped.items(), key=lambda kv: -kv[1]))
+            print(f"  skipped {sum(report.skipped.values())} files of types not read ({kinds})", file=sys.stderr)
         for failure in report.failed:
             print(f"  failed: {failure.path}: {failure.error}", file=sys.stderr)
     return 0 if report.indexed_anything else EXIT_FAILED
@@ -113,15 +132,40 @@ def _print_answer(answer) -> None:
 
 
 def _print_sources(answer) -> None:
+    from assistant.citations_text import format_citations
+
     if answer.rewritten_question != answer.question:
         print(f"(searched for: {answer.rewritten_question})")
-    for c in answer.citations:
-        page = f", page {c.page}" if c.page is not None else ""
-        print(f"  [{c.n}] {c.source}{page}, characters {c.start}-{c.end}")
+    for line in format_citations(answer.citations):
+        print(line)
+
+
+def cmd_collections(args: argparse.Namespace) -> int:
+    args.collection = None
+    infos = from_args(args).collections()
+    if args.json:
+        print(json.dumps([info.to_json() for info in infos]))
+    elif not infos:
+        print("no collections yet; create one with: assistant index PATH --collection NAME")
+    else:
+        for info in infos:
+            counts = "?" if info.documents is None else f"{info.documents} documents, {info.chunks} chunks"
+            print(f"{info.name}  ({counts})")
+    return 0
+
+
+def _asking_bot(args: argparse.Namespace):
+    """The assistant for a command that asks: settings checked first, then that the collection exists."""
+    from assistant import answerers
+
+    bot = from_args(args)
+    answerers.check(bot.settings.llm)
+    bot.require_collection()
+    return bot
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    bot = from_args(args)
+    bot = _asking_bot(args)
     if args.json:
         print(json.dumps(bot.ask(args.question, history=args.history).to_json(), ensure_ascii=False))
         return 0
@@ -140,7 +184,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    bot = from_args(args)
+    bot = _asking_bot(args)
     history: list[str] = []
     print(f"Chatting with collection {bot.settings.collection!r}. Empty line or Ctrl-D to quit; /new starts over.")
     while True:
@@ -160,6 +204,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     bot = from_args(args)
+    bot.require_collection()
     if args.delete:
         deleted = bot.delete(args.delete)
         print(f"deleted {len(args.delete)} document(s), {deleted} chunks")
@@ -189,6 +234,12 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from assistant.server.users_cli import run
+
+    return run(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.server.app import main as serve
 
@@ -202,8 +253,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "documents": cmd_documents, "eval": cmd_eval,
-            "mcp": cmd_mcp, "serve": cmd_serve, "ui": cmd_ui}
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "collections": cmd_collections,
+            "documents": cmd_documents, "eval": cmd_eval, "mcp": cmd_mcp, "users": cmd_users, "serve": cmd_serve, "ui": cmd_ui}
 
 
 PASSTHROUGH = ("serve", "ui")  # commands with a parser of their own: everything after the name goes to it
@@ -215,11 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         args = argparse.Namespace(command=argv[0], options=argv[1:])
     else:
         args = build_parser().parse_args(argv)
-    from assistant.errors import AssistantError
+    from assistant.errors import AssistantError, QuestionError, UnknownCollectionError
     from index.errors import IndexingError
 
     try:
         return COMMANDS[args.command](args)
+    except (UnknownCollectionError, QuestionError) as exc:
+        print(f"assistant: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (AssistantError, IndexingError) as exc:
         print(f"assistant: error: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -13,3 +13,18 @@ class ConfigError(AssistantError):
 
 class LLMError(AssistantError):
     """The language model backend failed (down, timed out, or answered garbage)."""
+
+
+class QuestionError(AssistantError):
+    """The question cannot be asked as given (empty, for one)."""
+
+
+class UnknownCollectionError(AssistantError):
+    """A command named a collection that does not exist; nothing was created."""
+
+    def __init__(self, name: str, existing: list[str]):
+        self.name = name
+        self.existing = existing
+        known = f"existing collections: {', '.join(existing)}" if existing else "there are no collections yet"
+        super().__init__(f"no collection named {name!r} ({known}); index documents into it first "
+                         f"(assistant index PATH --collection {name})")

@@ -1,27 +1,42 @@
 """Rewrite a follow-up question into a stand-alone one, without an LLM.
 
-A question that leans on the conversation (a pronoun such as "he" or "it", or
-too few words of its own to search with) gets its references filled in from the
-earlier questions: pronouns are replaced by the most recent named entity (or,
-when there is none, by what the previous question asked about: "Who is the
-program manager?" -> "the program manager"), and otherwise the earlier
-question's key words are added for retrieval.
+The conversation is read turn by turn, each earlier question already made
+stand-alone, so a third turn builds on the second's resolved form. Pronouns are
+filled in by what they can refer to:
+
+- he/she/him/his/her: the most recent *person* named: a capitalised name whose
+  first word is a known given name (gender-guesser's list, which also says
+  whether "she" or "he" fits better), a name after a title (Dr, Ms, President),
+  or what a "who is X?" question asked about;
+- it/its/they/them/their: the most recent *thing*: what the previous turn was
+  about ("What is lintian?" -> lintian), including lower-case program names
+  (words that are rare in English, or spelled like code: ``dh-make``,
+  ``python3``), else its last capitalised name that is not a person.
+
+A short question without a pronoun ("And in 1990?") gets the previous turn's key
+words appended for retrieval.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.text import QUESTION_WORDS, content_words
 
-_SUBJECT = {"he", "she", "they", "it"}
-_OBJECT = {"him", "them"}
+_PERSONAL = {"he": "male", "she": "female", "him": "male", "his": "male", "her": "female"}
 _POSSESSIVE = {"his", "her", "their", "its"}
 _PRONOUN = re.compile(r"\b(he|she|they|it|him|them|his|her|their|its)\b", re.IGNORECASE)
-_ENTITY = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'.-]*)*")
+_ENTITY = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|de\s+|van\s+|von\s+|the\s+)?[A-Z][\w’'.-]*)*")
 _COPULA = re.compile(r"^\s*(?:who|what|which|where)\s+(?:is|are|was|were)\s+(.+?)\s*\?*\s*$", re.IGNORECASE)
+_WHO = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)\s*\?*\s*$", re.IGNORECASE)
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "president", "king", "queen",
+           "senator", "minister", "judge", "captain", "saint", "st"}
 _STARTERS = QUESTION_WORDS | {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
-                              "and", "but", "so", "tell", "what's", "who's", "the", "in", "on", "a", "an"}
+                              "and", "but", "so", "tell", "what's", "who's", "the", "in", "on", "a", "an", "how",
+                              "i", "should", "must", "may", "has", "have", "had"}
+_CODE_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:[-_.+][a-z0-9]+)+$|^[a-z]+\d+$")
+RARE_ZIPF = 2.0  # words rarer than this in English are taken for names of programs and products
 
 
 def entities(text: str) -> list[str]:
@@ -36,30 +51,98 @@ def entities(text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _names():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def person_gender(name: str) -> str | None:
+    """``"male"``/``"female"``/``"either"`` when ``name`` looks like a person's name, else ``None``."""
+    words = name.replace(".", "").split()
+    if not words or not words[0][:1].isupper():
+        return None
+    if len(words) >= 2 and words[0].lower() in _TITLES:
+        return "either"
+    guess = _names().get_gender(words[0]) if words else "unknown"
+    if guess in ("male", "mostly_male"):
+        return "male"
+    if guess in ("female", "mostly_female"):
+        return "female"
+    return "either" if guess == "andy" else None
+
+
+def _is_product_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return bool(_CODE_LIKE.match(word)) or (
+        word.isalpha() and word.islower() and len(word) > 2 and word not in _STARTERS
+        and zipf_frequency(word, "en") < RARE_ZIPF
+    )
+
+
+def subject(question: str) -> str | None:
+    """What a question is about: X of "who/what is X?", else a program or product it names."""
+    match = _COPULA.match(question)
+    if match:
+        return match.group(1)
+    words = [w.strip("?.!,;:()\"'") for w in question.split()]
+    return next((w for w in words if w and _is_product_word(w)), None)
+
+
+def people(question: str) -> list[tuple[str, str]]:
+    """``(name, gender)`` of the people a question names, in order."""
+    found = [(e, g) for e in entities(question) if (g := person_gender(e))]
+    who = _WHO.match(question)
+    if who and not found and not _PRONOUN.search(who.group(1)):
+        found.append((who.group(1), "either"))
+    return found
+
+
+def things(question: str) -> list[str]:
+    """What "it" can refer to in a question: its subject, else its non-person names (last first)."""
+    named = [e for e in entities(question) if not person_gender(e)]
+    about = subject(question)
+    if about and not person_gender(about) and not _WHO.match(question):
+        return [about, *reversed(named)]
+    return list(reversed(named))
+
+
 def is_follow_up(question: str) -> bool:
     return bool(_PRONOUN.search(question)) or len(content_words(question)) < 2
 
 
 def rewrite(question: str, history: list[str]) -> str:
     """The stand-alone form of ``question`` given the earlier questions (most recent last)."""
+    resolved: list[str] = []
+    for turn in history:
+        resolved.append(_rewrite_one(turn, resolved))
+    return _rewrite_one(question, resolved)
+
+
+def _rewrite_one(question: str, history: list[str]) -> str:
     if not history or not is_follow_up(question):
         return question
-    entity = next((e for turn in reversed(history) for e in reversed(entities(turn))), None) or subject(history[-1])
-    if entity and _PRONOUN.search(question):
-        return _PRONOUN.sub(lambda m: _replacement(m.group(), entity), question, count=1)
-    context = " ".join(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", history[-1])
-                                     if content_words(w)))
+    if _PRONOUN.search(question):
+        return _PRONOUN.sub(lambda m: _referent(m.group(), history) or m.group(), question)
+    context = " ".join(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", history[-1]) if content_words(w)))
     return f"{question.rstrip()} ({context})" if context else question
 
 
-def subject(question: str) -> str | None:
-    """What a "who/what is X?" question asks about: X."""
-    match = _COPULA.match(question)
-    return match.group(1) if match else None
-
-
-def _replacement(pronoun: str, entity: str) -> str:
+def _referent(pronoun: str, history: list[str]) -> str | None:
     word = pronoun.lower()
+    if word in _PERSONAL:
+        wanted = _PERSONAL[word]
+        candidates = [(name, g) for turn in reversed(history) for name, g in reversed(people(turn))]
+        entity = next((n for n, g in candidates if g in (wanted, "either")), None) or next(
+            (n for n, _ in candidates), None)
+        if entity is None and word in ("he", "she", "him"):  # "Who is the program manager?" -> "Who does she ..."
+            entity = next((s for turn in reversed(history) if (s := subject(turn))), None)
+    else:
+        entity = next((t for turn in reversed(history) for t in things(turn)), None)
+    if entity is None:
+        return None
     if word in _POSSESSIVE:
         return f"{entity}’s" if not entity.endswith("s") else f"{entity}’"
     return entity

@@ -3,6 +3,8 @@ combined by reciprocal rank fusion."""
 
 from __future__ import annotations
 
+import json
+
 from index import Collection
 from index.store import Hit
 
@@ -38,8 +40,12 @@ class HybridRetriever:
         return [
             Passage(
                 id=r.id, source=r.source, page=r.page, start=r.start, end=r.end, text=r.text,
-                title=r.title, score=score,
+                title=r.title, sections=_sections(r.sections), score=score,
             )
             for chunk_id, score in fused
             if (r := records.get(chunk_id)) is not None
         ]
+
+
+def _sections(stored: str | None) -> tuple[tuple[int, str], ...]:
+    return tuple((int(start), str(title)) for start, title in json.loads(stored)) if stored else ()

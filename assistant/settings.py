@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     collection: str = "default"
     chroma_host: str | None = Field(None, description="use a Chroma server instead of the embedded store")
     chroma_port: int = 8000
+    database_url: str | None = Field(None, description="a shared PostgreSQL database for the catalog and keyword "
+                                                       "index (servers that share one Chroma server)")
     index: IndexConfig = IndexConfig()
     k: int = Field(5, ge=1, le=100, description="passages retrieved per question")
     hybrid: bool = Field(True, description="fuse keyword (BM25) with dense retrieval")

@@ -18,7 +18,17 @@ class Passage(BaseModel):
     end: int
     text: str
     title: str = ""
+    sections: tuple[tuple[int, str], ...] = Field(
+        (), description="(offset, heading) of the sections (headings, slides, sheets) the passage overlaps")
     score: float = Field(0.0, description="fused retrieval score (reciprocal rank fusion)")
+
+    @property
+    def section(self) -> str | None:
+        return self.sections[0][1] if self.sections else None
+
+    def section_at(self, offset: int) -> str | None:
+        """The heading that character ``offset`` of the document sits under, within this passage."""
+        return next((title for start, title in reversed(self.sections) if start <= offset), self.section)
 
 
 class Citation(BaseModel):
@@ -30,6 +40,7 @@ class Citation(BaseModel):
     start: int
     end: int
     quote: str
+    section: str | None = Field(None, description="the heading, slide or sheet the quote sits under")
     supported: bool | None = Field(None, description="whether the cited text supports the sentence (generated answers)")
 
 

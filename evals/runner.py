@@ -34,9 +34,10 @@ def corpus_texts(corpus: Path) -> dict[str, str]:
     """Each source's document text, loaded the way indexing loads it (for the verbatim check)."""
     from index.errors import LoadError
     from index.loaders import load_file, supported
+    from index.sync import walk_files
 
     files = [(corpus, corpus.name)] if corpus.is_file() else [
-        (p, p.relative_to(corpus).as_posix()) for p in sorted(corpus.rglob("*")) if p.is_file() and supported(p)
+        (p, p.relative_to(corpus).as_posix()) for p in walk_files(corpus) if supported(p)
     ]
     texts = {}
     for path, source in files:
@@ -48,8 +49,10 @@ def corpus_texts(corpus: Path) -> dict[str, str]:
 
 
 def corpus_hash(corpus: Path) -> str:
+    from index.sync import walk_files
+
     digest = hashlib.sha256()
-    paths = [corpus] if corpus.is_file() else sorted(p for p in corpus.rglob("*") if p.is_file())
+    paths = [corpus] if corpus.is_file() else list(walk_files(corpus))
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -124,11 +127,28 @@ def aggregate(records: list[dict], k: int, latencies: list[float], index_s: floa
     return result
 
 
+class _IndexedTexts(dict):
+    """Document texts read from the collection, for suites without a corpus folder."""
+
+    def __init__(self, bot):
+        super().__init__()
+        self.bot = bot
+
+    def __missing__(self, source: str) -> str:
+        self[source] = self.bot.collection.document_text(source)
+        return self[source]
+
+
 def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: bool = False) -> dict:
+    from index.sync import SyncReport
+
     started = time.perf_counter()
-    sync = bot.index([suite.corpus], progress=progress)
+    sync = bot.index([suite.corpus], progress=progress) if suite.corpus else SyncReport(bot.settings.collection)
     index_s = time.perf_counter() - started
-    texts = {} if suite.retrieval_only else corpus_texts(suite.corpus)
+    if suite.retrieval_only:
+        texts = {}
+    else:
+        texts = corpus_texts(suite.corpus) if suite.corpus else _IndexedTexts(bot)
     questions = suite.questions[:limit] if limit else suite.questions
     from tqdm import tqdm
 
@@ -162,7 +182,7 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
                    "hybrid": bot.settings.hybrid, "index": bot.settings.index.model_dump(),
                    "retrieval_only": suite.retrieval_only, "limit": limit},
         "versions": _versions(),
-        "corpus_hash": corpus_hash(suite.corpus),
+        "corpus_hash": corpus_hash(suite.corpus) if suite.corpus else "",
         "index": sync.to_json(),
         "warnings": list(suite.warnings),
         "metrics": aggregate(records, k, latencies, index_s),
@@ -203,10 +223,26 @@ def run_cli(args: argparse.Namespace) -> int:
     from assistant.factory import from_args
     from evals.report import write_report
 
-    suite = load_suite(args.suite)
-    if args.collection is None:
+    if args.from_feedback:
+        from evals.feedback import feedback_suite
+
+        suite = feedback_suite(args)
+        if args.export:
+            print(f"wrote {len(suite.questions)} questions to {Path(args.export) / 'questions.jsonl'}")
+            return 0
+    elif args.suite is None:
+        raise SuiteError("give a suite folder, or --from-feedback COLLECTION")
+    else:
+        suite = load_suite(args.suite)
+    named = args.collection is not None
+    if not named and suite.corpus is None:
+        raise SuiteError(f"{suite.folder}: the suite has no corpus; name the indexed collection to ask with "
+                         "--collection NAME")
+    if not named:
         args.collection = collection_name(suite)
     bot = from_args(args)
+    if named:  # score a collection the user built; a suite's corpus is synced into it
+        bot.require_collection()
     k = bot.settings.k
     result = run_suite(suite, bot, k, limit=args.limit, progress=not args.json and sys.stderr.isatty())
     baseline = None

@@ -6,6 +6,9 @@ Two layouts:
   ``id, question, answers, sources, unanswerable, history``;
 - BEIR retrieval set: ``corpus.jsonl``, ``queries.jsonl``, ``qrels/test.tsv``
   (retrieval metrics only).
+
+A question set without a corpus (one exported from feedback) is asked of a
+collection that is already indexed (``assistant eval DIR --collection NAME``).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ class Question:
 class Suite:
     name: str
     folder: Path
-    corpus: Path
+    corpus: Path | None
+    """``None``: the questions are asked of an indexed collection, nothing is synced."""
     questions: tuple[Question, ...]
     retrieval_only: bool
     warnings: tuple[str, ...] = ()
@@ -56,12 +60,13 @@ def load_suite(folder: str | Path) -> Suite:
     if not folder.is_dir():
         raise SuiteError(f"{folder}: no such suite folder; give a folder with a corpus and questions.jsonl")
     corpus = folder / "corpus" if (folder / "corpus").is_dir() else folder / "corpus.jsonl"
-    if not corpus.exists():
-        raise SuiteError(f"{folder}: missing corpus; add a corpus/ folder of documents or a BEIR corpus.jsonl")
     name = folder.resolve().name
     for candidate in ("questions.jsonl", "questions.yaml", "questions.yml"):
         if (folder / candidate).exists():
-            return Suite(name, folder, corpus, tuple(_read_questions(folder / candidate)), retrieval_only=False)
+            return Suite(name, folder, corpus if corpus.exists() else None, tuple(_read_questions(folder / candidate)),
+                         retrieval_only=False)
+    if not corpus.exists():
+        raise SuiteError(f"{folder}: missing corpus; add a corpus/ folder of documents or a BEIR corpus.jsonl")
     queries, qrels = folder / "queries.jsonl", folder / "qrels" / "test.tsv"
     if queries.exists() and qrels.exists():
         questions, warnings = _read_beir(queries, qrels, corpus)
@@ -170,7 +175,9 @@ def _read_beir(queries: Path, qrels: Path, corpus: Path) -> tuple[list[Question]
 
 def _corpus_ids(corpus: Path) -> set[str]:
     if corpus.is_dir():
-        return {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()}
+        from index.sync import walk_files
+
+        return {p.relative_to(corpus).as_posix() for p in walk_files(corpus)}
     ids = set()
     with corpus.open("rb") as handle:
         for line in handle:

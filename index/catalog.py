@@ -13,6 +13,7 @@ half-way is reconciled against the store on the next start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
 CREATE TABLE IF NOT EXISTS chunks (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, idx INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL, sections TEXT);
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
@@ -50,6 +51,8 @@ class ChunkRecord:
     page: int | None
     text: str
     title: str
+    sections: str | None = None
+    """JSON ``[[offset, heading], ...]`` of the sections the chunk overlaps."""
 
 
 class Catalog:
@@ -59,6 +62,9 @@ class Catalog:
         self._local = threading.local()
         with self._db as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+            if "sections" not in columns:  # catalogs written before chunks knew their sections
+                db.execute("ALTER TABLE chunks ADD COLUMN sections TEXT")
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -147,6 +153,9 @@ class Catalog:
     def files_of_sources(self, sources: Iterable[str]) -> set[str]:
         return set(self.owners(sources).values())
 
+    def count_documents(self) -> int:
+        return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
     def count_chunks(self) -> int:
         return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
@@ -164,15 +173,18 @@ class Catalog:
             db.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?)", [(d.source, file, d.hash, d.title) for d in documents]
             )
-            title_terms = {d.source: " ".join(terms(d.title)) for d in documents}
+            titles = {d.source: d.title for d in documents}
             for chunk in chunks:
                 cursor = db.execute(
-                    'INSERT INTO chunks (id, source, idx, start, "end", page, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                    (chunk.id, chunk.source, chunk.index, chunk.start, chunk.end, chunk.page, chunk.text),
+                    'INSERT INTO chunks (id, source, idx, start, "end", page, text, sections) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (chunk.id, chunk.source, chunk.index, chunk.start, chunk.end, chunk.page, chunk.text,
+                     json.dumps(chunk.sections) if chunk.sections else None),
                 )
                 db.execute(
                     "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                    (cursor.lastrowid, title_terms[chunk.source], " ".join(terms(chunk.text))),
+                    (cursor.lastrowid, " ".join(terms(f"{titles[chunk.source]} {chunk.section or ''}")),
+                     " ".join(terms(chunk.text))),
                 )
 
     def remove_documents(self, sources: Sequence[str]) -> None:
@@ -208,7 +220,7 @@ class Catalog:
             part = list(ids[lo : lo + 500])
             marks = ",".join("?" * len(part))
             rows = self._db.execute(
-                'SELECT c.id, c.source, c.idx, c.start, c."end", c.page, c.text, d.title '
+                'SELECT c.id, c.source, c.idx, c.start, c."end", c.page, c.text, d.title, c.sections '
                 f"FROM chunks c JOIN documents d ON d.source = c.source WHERE c.id IN ({marks})",
                 part,
             )
@@ -275,12 +287,16 @@ class Catalog:
                 source = meta["source"]
                 documents.setdefault(source, (meta.get("doc_hash", ""), meta.get("title", "")))
                 cursor = db.execute(
-                    'INSERT OR IGNORE INTO chunks (id, source, idx, start, "end", page, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                    (chunk_id, source, meta.get("chunk", 0), meta["start"], meta["end"], meta.get("page"), text),
+                    'INSERT OR IGNORE INTO chunks (id, source, idx, start, "end", page, text, sections) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (chunk_id, source, meta.get("chunk", 0), meta["start"], meta["end"], meta.get("page"), text,
+                     meta.get("sections")),
                 )
                 if cursor.rowcount:
+                    first = json.loads(meta.get("sections") or "[[0, \"\"]]")[0][1]
+                    heading = f"{meta.get('title', '')} {first}"
                     db.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                               (cursor.lastrowid, " ".join(terms(meta.get("title", ""))), " ".join(terms(text))))
+                               (cursor.lastrowid, " ".join(terms(heading)), " ".join(terms(text))))
                     count += 1
             db.executemany(
                 "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?)",
@@ -289,6 +305,10 @@ class Catalog:
             db.executemany("INSERT OR IGNORE INTO files VALUES (?, '(indexed elsewhere)', '')",
                            [(f"(indexed elsewhere) {source}",) for source in documents])
         return count
+
+    def writer(self):
+        """Held while writing; one machine's writers are serialised by ``Collection``."""
+        return contextlib.nullcontext()
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

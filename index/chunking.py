@@ -54,7 +54,7 @@ class Chunker:
         return [
             Chunk(
                 source=document.source, index=i, start=s, end=e, text=document.text[s:e],
-                page=page, doc_hash=document.hash,
+                page=page, doc_hash=document.hash, sections=document.sections_in(s, e),
             )
             for i, (s, e, page) in enumerate(spans)
         ]

@@ -4,6 +4,7 @@ SQLite, and the embedder and chunker it was built with."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -21,11 +22,15 @@ from index.sync import Syncer, SyncReport
 class Collection:
     """Cheap to construct: the model, the store and the catalog open on first use."""
 
-    def __init__(self, name: str, store: ChromaStore, catalog_dir: Path, config: IndexConfig | None = None):
+    def __init__(self, name: str, store: ChromaStore, catalog_dir: Path, config: IndexConfig | None = None,
+                 shared_catalog: Callable[[str], object] | None = None):
+        """``shared_catalog(name)``, when given, makes the catalog (``SqlCatalog``) in a
+        database that other servers share, instead of a SQLite file in ``catalog_dir``."""
         self.name = check_collection_name(name)
         self.store = store
         self.config = config or IndexConfig()
         self.catalog_path = catalog_dir / f"{self.name}.sqlite3"
+        self.shared_catalog = shared_catalog
         self._write_lock = threading.Lock()
 
     @cached_property
@@ -38,7 +43,7 @@ class Collection:
 
     @cached_property
     def catalog(self) -> Catalog:
-        catalog = Catalog(self.catalog_path)
+        catalog = self.shared_catalog(self.name) if self.shared_catalog else Catalog(self.catalog_path)
         saved = catalog.settings()
         if saved is None:
             catalog.save_settings(self.settings)
@@ -56,17 +61,29 @@ class Collection:
     def exists(self) -> bool:
         return self.name in self.store.collection_names()
 
+    def drop(self) -> None:
+        """Delete the collection: its vectors and its catalog."""
+        if self.exists():
+            self.store.delete_collection(self.name)
+        if self.shared_catalog is not None:
+            self.shared_catalog(self.name).drop()
+            return
+        if "catalog" in self.__dict__:
+            self.catalog.close()
+        for suffix in ("", "-wal", "-shm"):
+            self.catalog_path.with_name(self.catalog_path.name + suffix).unlink(missing_ok=True)
+
     # -- writing -------------------------------------------------------------------------
 
     def sync(self, paths: list[Path], progress: bool = False) -> SyncReport:
-        with self._write_lock:
+        with self._write_lock, self.catalog.writer():
             syncer = Syncer(self.vectors, self.catalog, self.embedder, Chunker(self.config.chunk_tokens, self.config.chunk_overlap))
             syncer.recover()
             return syncer.sync(paths, progress=progress)
 
     def delete_documents(self, sources: list[str]) -> int:
         """Remove documents by source; returns the number of chunks deleted."""
-        with self._write_lock:
+        with self._write_lock, self.catalog.writer():
             files = self.catalog.files_of_sources(sources)
             unknown = set(sources) - set(self.catalog.owners(sources))
             if unknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 
@@ -22,22 +23,47 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading and where its section starts in its document's text."""
+
+    start: int
+    title: str
+
+
+@dataclass(frozen=True)
 class Document:
     """The text of one source.
 
     ``source`` is what citations show: a path relative to the indexed folder, or
-    a BEIR ``_id``. ``pages`` is empty for formats without pages.
+    a BEIR ``_id``. ``pages`` is empty for formats without pages; ``sections``
+    (headings, slide titles, sheet names) is sorted by ``start``.
     """
 
     source: str
     text: str
     title: str = ""
     pages: tuple[Page, ...] = ()
+    sections: tuple[Section, ...] = ()
     hash: str = field(default="")
 
     def __post_init__(self) -> None:
         if not self.hash:
-            object.__setattr__(self, "hash", content_hash(self.title + "\x00" + self.text))
+            headings = "".join(f"\x00{s.start}:{s.title}" for s in self.sections)
+            object.__setattr__(self, "hash", content_hash(self.title + "\x00" + self.text + headings))
+
+    def section_at(self, offset: int) -> str | None:
+        """The heading of the section that holds character ``offset``."""
+        found = self.sections_in(offset, offset)
+        return found[0][1] if found else None
+
+    def sections_in(self, start: int, end: int) -> tuple[tuple[int, str], ...]:
+        """``(offset, heading)`` of the sections that ``[start, end)`` overlaps; the
+        first is the one it starts in (at ``start``)."""
+        starts = [s.start for s in self.sections]
+        first = bisect.bisect_right(starts, start) - 1
+        inside = [(s.start, s.title) for s in self.sections[max(first + 1, 0):] if s.start < end]
+        opening = ((start, self.sections[first].title),) if first >= 0 else ()
+        return opening + tuple(inside)
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,12 @@ class Chunk:
     text: str
     page: int | None
     doc_hash: str
+    sections: tuple[tuple[int, str], ...] = ()
+    """``(offset, heading)`` of the sections the chunk overlaps (``Document.sections_in``)."""
+
+    @property
+    def section(self) -> str | None:
+        return self.sections[0][1] if self.sections else None
 
     @property
     def id(self) -> str:

@@ -8,6 +8,8 @@ default one (which downloads a model).
 
 from __future__ import annotations
 
+import json
+
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -198,6 +200,8 @@ def _metadata(chunk: Chunk, title: str) -> dict:
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.sections:
+        meta["sections"] = json.dumps(chunk.sections)
     if title:
         meta["title"] = title
     return meta

@@ -18,7 +18,7 @@ from index.chunking import Chunker
 from index.documents import Chunk, Document, content_hash
 from index.embedders import Embedder
 from index.errors import LoadError, PathNotFoundError
-from index.loaders import load_file, supported, unsupported_reason
+from index.loaders import FORMAT_VERSION, extension, load_file, supported, unsupported_reason
 from index.store import VectorCollection
 
 FLUSH_CHUNKS = 512
@@ -38,6 +38,8 @@ class SyncReport:
     unchanged: int = 0
     removed: int = 0
     failed: list[Failure] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Files in the indexed folders of types the assistant does not read, by extension."""
     embedded: int = 0
     deleted: int = 0
     total: int = 0
@@ -52,14 +54,21 @@ class SyncReport:
             "files": {
                 "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "removed": self.removed, "failed": [asdict(f) for f in self.failed],
+                "skipped": dict(sorted(self.skipped.items())),
             },
             "chunks": {"embedded": self.embedded, "deleted": self.deleted, "total": self.total},
         }
 
 
-def embedding_text(title: str, text: str) -> str:
-    """What the encoder and keyword index see: the document title heads each chunk."""
-    return f"{title}\n{text}" if title else text
+def heading(title: str, section: str | None) -> str:
+    """What heads a chunk for the encoder and the keyword index: its document's
+    title and the section it sits in (both often name what the passage is about)."""
+    return " — ".join(part for part in (title, section) if part)
+
+
+def embedding_text(title: str, text: str, section: str | None = None) -> str:
+    head = heading(title, section)
+    return f"{head}\n{text}" if head else text
 
 
 @dataclass
@@ -125,7 +134,7 @@ class Syncer:
                 root = given.resolve()
                 known = self.catalog.file_hashes(str(root))
                 found = False
-                for path in _walk(root):
+                for path in walk_files(root):
                     found = True
                     if supported(path):
                         job = self._job(path, root, path.relative_to(root).as_posix(), known, report)
@@ -133,7 +142,7 @@ class Syncer:
                         if job:
                             yield job
                     else:
-                        report.failed.append(Failure(str(path), unsupported_reason(path)))
+                        report.skipped[extension(path)] = report.skipped.get(extension(path), 0) + 1
                 if not found:
                     report.failed.append(Failure(str(given), "the folder holds no files to index"))
                 for key in sorted(known):  # indexed before, gone from the folder now
@@ -154,7 +163,7 @@ class Syncer:
         index keeps what it had); a job with no hash when it vanished."""
         key = str(path)
         try:
-            digest = content_hash(path.read_bytes())
+            digest = content_hash(FORMAT_VERSION + path.read_bytes())
         except FileNotFoundError:
             return _FileJob(path, key, str(root), source, "", False) if key in known else None
         except OSError as exc:
@@ -189,8 +198,9 @@ class Syncer:
         for document in documents:
             if known.get(document.source) == document.hash:
                 continue
+            longest = max((s.title for s in document.sections), key=len, default=None)
             chunks = self.chunker.split(
-                document, fits=lambda text, t=document.title: self.embedder.fits(embedding_text(t, text))
+                document, fits=lambda text, t=document.title: self.embedder.fits(embedding_text(t, text, longest))
             )
             self._pending.append((document, chunks, job.key))
             if sum(len(c) for _, c, _ in self._pending) >= FLUSH_CHUNKS:
@@ -214,7 +224,7 @@ class Syncer:
         if self._pending:
             chunks = [c for _, doc_chunks, _ in self._pending for c in doc_chunks]
             titles = {d.source: d.title for d, _, _ in self._pending}
-            texts = [embedding_text(titles[c.source], c.text) for c in chunks]
+            texts = [embedding_text(titles[c.source], c.text, c.section) for c in chunks]
             vectors = self.embedder.embed(texts)
             old_ids = set(self.catalog.chunk_ids(titles))
             self.vectors.upsert(chunks, vectors, [titles[c.source] for c in chunks])
@@ -246,11 +256,19 @@ class Syncer:
         report.removed += 1
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root``, sorted, skipping hidden entries and never following
-    directory links (so a symlink loop cannot trap the walk)."""
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+def walk_files(root: Path) -> Iterator[Path]:
+    """Files under ``root``, sorted, skipping hidden entries. Links to folders are
+    followed (documentation folders often link to where a package keeps its
+    files), each real folder once, so a link loop cannot trap the walk."""
+    seen = {os.path.realpath(root)}
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            real = os.path.realpath(os.path.join(folder, name))
+            if real not in seen:
+                seen.add(real)
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder) / name

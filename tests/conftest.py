@@ -173,3 +173,34 @@ def run_concurrently(work, items) -> tuple[dict, list]:
     for thread in threads:
         thread.join(timeout=300)
     return results, errors
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real ``chroma run`` on localhost; yields its port."""
+    import shutil
+    import subprocess
+    import sys
+
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        chroma = shutil.which("chroma")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen([str(chroma), "run", "--path", str(data), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process, timeout=60)
+    yield port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL server on localhost (skips where PostgreSQL is not installed)."""
+    from helpers import postgres
+
+    if postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed: sudo apt-get install postgresql")
+    with postgres.server() as url:
+        yield url

@@ -35,6 +35,24 @@ def test_sources_panel_puts_the_short_answer_in_bold_inside_the_quote():
     assert "<mark>A single ride costs <b>2.50 &lt;dollars&gt;</b> and includes 30 minutes.</mark>" in rendered
 
 
+def test_sources_panel_shows_whole_sentences_around_the_quote_and_the_section():
+    from assistant.ui.render import sources_html
+
+    filler = "Riders pay at the dock with a card or the app, and every dock takes both kinds of payment. " * 4
+    text = filler + "Annual plans and prices differ by zone. A single ride costs 2.50 dollars. It includes 30 minutes. " \
+        + "Extra time is billed per minute, at a rate that the operator reviews every spring. " * 4
+    start, end = text.index("A single"), text.index(" It includes")
+    passage = Passage(id="x", source="pricing.html", page=None, start=0, end=len(text), text=text,
+                      sections=((0, "Prices"),))
+    citation = Citation(n=1, source="pricing.html", page=None, section="Prices", start=start, end=end,
+                        quote=text[start:end])
+    rendered = sources_html(Answer(question="q", rewritten_question="q", answer="a [1]", declined=False,
+                                   citations=[citation], passages=[passage]))
+    assert "[1] pricing.html — Prices" in rendered
+    assert "<p>Annual plans and prices differ by zone. <mark>A single ride costs 2.50 dollars.</mark> " \
+           "It includes 30 minutes.</p>" in rendered
+
+
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
     port = free_port()

@@ -1,31 +1,14 @@
 """Client-server mode against a real `chroma run` on localhost: index, ask and eval."""
 
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, free_port, wait_for_port
+from conftest import SAMPLE
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    chroma = Path(sys.executable).with_name("chroma")
-    if not chroma.exists():
-        chroma = shutil.which("chroma")
-    port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(data), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, process, timeout=60)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def cli(*args, port, store):

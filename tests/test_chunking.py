@@ -54,3 +54,26 @@ def test_any_unicode_text_maps_back_exactly_and_loses_nothing(text, size, overla
         assert text[chunk.start : chunk.end] == chunk.text
         assert chunk.text.strip() == chunk.text and chunk.text
     assert covered(text, chunks)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["ride", "prices", "zone", "annual", "costs", "2.50", "dollars.", "A", "single",
+                                 "Riverton's", "e-bike", "\n\n", "docks,"]), min_size=50, max_size=600),
+       st.integers(16, 64))
+def test_prose_chunks_start_and_end_on_whole_words(words, size):
+    text = " ".join(words)
+    for chunk in Chunker(tokens=size, overlap=size // 4).split(Document(source="x", text=text)):
+        assert chunk.start == 0 or not text[chunk.start - 1].isalnum() or not text[chunk.start].isalnum(), chunk.text
+        assert chunk.end == len(text) or not text[chunk.end].isalnum() or not text[chunk.end - 1].isalnum(), chunk.text
+
+
+def test_chunks_know_the_sections_they_overlap():
+    from index.documents import Section
+
+    text = "Intro\n\nFirst part text.\n\nPrices\n\nA single ride costs 2.50 dollars."
+    sections = (Section(0, "Intro"), Section(text.index("Prices"), "Prices"))
+    document = Document(source="x.html", text=text, sections=sections)
+    [chunk] = Chunker(tokens=64, overlap=8).split(document)
+    assert chunk.section == "Intro"
+    assert chunk.sections == ((0, "Intro"), (text.index("Prices"), "Prices"))
+    assert document.section_at(text.index("A single")) == "Prices"

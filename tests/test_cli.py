@@ -33,7 +33,7 @@ def test_index_json_contract_and_second_run_embeds_nothing(store):
     report = json.loads(result.stdout)
     assert report == {
         "collection": "bikes",
-        "files": {"added": 0, "updated": 0, "unchanged": 5, "removed": 0, "failed": []},
+        "files": {"added": 0, "updated": 0, "unchanged": 5, "removed": 0, "failed": [], "skipped": {}},
         "chunks": {"embedded": 0, "deleted": 0, "total": report["chunks"]["total"]},
     }
     assert report["chunks"]["total"] >= 5

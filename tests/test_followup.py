@@ -25,3 +25,22 @@ def test_short_follow_up_without_a_pronoun_borrows_the_earlier_keywords():
 def test_entities_skip_question_words():
     assert entities("Who is Roman Vassilenko?") == ["Roman Vassilenko"]
     assert entities("What did the European Union offer?") == ["European Union"]
+
+
+def test_three_turns_track_the_person_and_the_program():
+    history = ["Who is Ian Murdock and what did he do for Debian?"]
+    assert rewrite("Where did he study?", history) == "Where did Ian Murdock study?"
+    conversation = ["What is lintian?", "How do I run it?"]
+    assert rewrite(conversation[1], conversation[:1]) == "How do I run lintian?"
+    assert rewrite("Who maintains its tag list?", conversation) == "Who maintains lintian’s tag list?"
+
+
+def test_she_and_it_pick_the_person_and_the_thing_named_in_earlier_turns():
+    history = ["Who is Maria Lopez?", "Which project did she start at Velonord?"]
+    assert rewrite(history[1], history[:1]) == "Which project did Maria Lopez start at Velonord?"
+    assert rewrite("When was it founded?", history) == "When was Velonord founded?"
+
+
+def test_a_pronoun_question_does_not_carry_the_earlier_keywords():
+    assert rewrite("Which options does it take?", ["What does dpkg-buildpackage do?"]) == \
+        "Which options does dpkg-buildpackage take?"

@@ -29,9 +29,20 @@ def test_question_without_id_names_file_and_line(tmp_path):
         load_suite(make_suite(tmp_path, json.dumps({"question": "What?", "answers": ["x"]}) + "\n"))
 
 
-def test_missing_corpus_is_an_error(tmp_path):
+def test_questions_without_a_corpus_are_asked_of_a_named_collection(tmp_path):
+    import subprocess
+    import sys
+
+    suite = load_suite(make_suite(tmp_path, json.dumps({"id": "q", "question": "?", "answers": ["x"]}), corpus=False))
+    assert suite.corpus is None and [q.id for q in suite.questions] == ["q"]
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", str(tmp_path), "--store",
+                             str(tmp_path / "store")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "has no corpus; name the indexed collection to ask with --collection" in result.stderr
+
+
+def test_a_folder_with_neither_questions_nor_corpus_is_an_error(tmp_path):
     with pytest.raises(SuiteError, match="missing corpus"):
-        load_suite(make_suite(tmp_path, json.dumps({"id": "q", "question": "?", "answers": ["x"]}), corpus=False))
+        load_suite(tmp_path)
 
 
 def test_yaml_questions_load(tmp_path):

@@ -51,9 +51,35 @@ def test_bad_files_are_reported_and_the_good_ones_indexed(fake_collection, docs_
     (docs_dir / "photo.png").write_bytes(b"\x89PNG")
     report = fake_collection().sync([docs_dir, docs_dir / "missing.txt"])
     failed = {f.path.rsplit("/", 1)[-1]: f.error for f in report.failed}
-    assert set(failed) == {"binary.txt", "latin1.txt", "broken.pdf", "photo.png", "missing.txt"}
+    assert set(failed) == {"binary.txt", "latin1.txt", "broken.pdf", "missing.txt"}
     assert "no such file" in failed["missing.txt"] and "UTF-8" in failed["latin1.txt"]
+    assert report.skipped == {".png": 1}  # a type the assistant does not read is skipped, not failed
     assert report.added == 6
+
+
+def test_an_unsupported_file_named_explicitly_fails_with_the_supported_types(fake_collection, tmp_path):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG")
+    report = fake_collection().sync([photo])
+    assert [f.error for f in report.failed] == [f"unsupported file type '.png'; supported: {_supported()}"]
+    assert report.skipped == {}
+
+
+def _supported() -> str:
+    from index.loaders import LOADERS
+
+    return ", ".join(sorted(LOADERS))
+
+
+def test_links_to_folders_are_followed_once(fake_collection, docs_dir, tmp_path):
+    folder = tmp_path / "linked"
+    folder.mkdir()
+    (folder / "manual").symlink_to(docs_dir, target_is_directory=True)
+    (docs_dir / "loop").symlink_to(folder, target_is_directory=True)
+    collection = fake_collection()
+    report = collection.sync([folder])
+    assert report.added == 6 and not report.failed
+    assert "manual/notes.txt" in [source for source, _ in collection.documents()]
 
 
 def test_a_file_that_turns_bad_keeps_its_indexed_version(fake_collection, docs_dir):

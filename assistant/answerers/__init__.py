@@ -44,13 +44,16 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def create(name: str, collection, **options) -> Answerer:
+def check(name: str) -> None:
+    """Raise ``ConfigError`` naming the choices unless ``name`` is a registered answerer."""
     _builtins()
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise ConfigError(f"unknown answerer {name!r}; choose one of: {', '.join(sorted(_REGISTRY))}") from None
-    return factory(collection, **options)
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown answerer {name!r}; choose one of: {', '.join(sorted(_REGISTRY))}")
 
 
-__all__ = ["Answerer", "create", "decline_message", "names", "register"]
+def create(name: str, collection, **options) -> Answerer:
+    check(name)
+    return _REGISTRY[name](collection, **options)
+
+
+__all__ = ["Answerer", "check", "create", "decline_message", "names", "register"]

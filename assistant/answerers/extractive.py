@@ -265,8 +265,8 @@ class ExtractiveAnswerer:
             parts.append(f"{candidate.sentence.text} [{n}]")
             citations.append(
                 Citation(
-                    n=n, source=passage.source, page=passage.page, start=candidate.sentence.start,
-                    end=candidate.sentence.end, quote=candidate.sentence.text,
+                    n=n, source=passage.source, page=passage.page, section=passage.section_at(candidate.sentence.start),
+                    start=candidate.sentence.start, end=candidate.sentence.end, quote=candidate.sentence.text,
                 )
             )
         return Answer(answer=" ".join(parts), declined=False, citations=citations, **base)

@@ -98,8 +98,8 @@ class GenerativeAnswerer:
                 previous = citations.get(n)
                 if quote is not None and (previous is None or (ok and not previous.supported)):
                     passage = sources[n - 1]
-                    citations[n] = Citation(n=n, source=passage.source, page=passage.page, start=quote.start,
-                                            end=quote.end, quote=quote.text, supported=ok)
+                    citations[n] = Citation(n=n, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
+                                            start=quote.start, end=quote.end, quote=quote.text, supported=ok)
         if not any(c.supported for c in checks):
             return self._fallback(question, sources, rewritten, "no sentence of the LLM's answer is supported by its sources")
         answer_text = " ".join(

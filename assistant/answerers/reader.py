@@ -108,8 +108,8 @@ class ReaderAnswerer:
         if fused < self.calibration.threshold or off_topic or not short:
             return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
         quote = quote_around(passage, span.start, span.end)
-        citation = Citation(n=1, source=passage.source, page=passage.page, start=quote.start, end=quote.end,
-                            quote=quote.text)
+        citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
+                            start=quote.start, end=quote.end, quote=quote.text)
         # A short answer that is most of its sentence says nothing the quote does not.
         text = f"{quote.text} [1]" if len(short) >= 0.6 * len(quote.text) else f"{short} — “{quote.text}” [1]"
         return Answer(answer=text, declined=False, citations=[citation], short_answer=short,

@@ -5,6 +5,8 @@ shipped weights on first use and cached), so a question never imports torch."""
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +39,11 @@ def weights_folder() -> Path:
     return Path(str(resources.files("assistant.reader") / "weights"))
 
 
+_LINE_END = re.compile(r"(?<=[.;!])[ \t]*\n")
+"""A line break after a finished sentence or record: answers do not run across one (an
+FAQ's question line, ending in "?", runs on into its answer)."""
+
+
 class Reader:
     def __init__(self, run: Run, encoder: Encoder, batch_size: int = 16):
         self.run = run
@@ -50,11 +57,14 @@ class Reader:
         tokens = self.encoder.tokens([question, *texts])
         windows = [w for i, t in enumerate(tokens[1:]) for w in self.encoder.windows(tokens[0], t, i)]
         windows.sort(key=len)  # batches of similar length
+        breaks = [np.array([m.start() for m in _LINE_END.finditer(t)], dtype=np.int64) for t in texts]
         spans = []
         for i in range(0, len(windows), self.batch_size):
             part = windows[i : i + self.batch_size]
             start, end = self.run(batch(part))
-            spans.extend(best_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part]))
+            lines = [np.searchsorted(breaks[w.passage], w.offsets[:, 0], side="right") for w in part]
+            spans.extend(best_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part],
+                                    lines=lines))
         best: dict[int, ReaderSpan] = {}
         for window, span in zip(windows, spans):
             if window.passage in best and best[window.passage].margin >= span.margin:

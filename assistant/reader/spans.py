@@ -24,16 +24,21 @@ class WindowSpan:
 
 
 def best_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
-               max_tokens: int = MAX_ANSWER_TOKENS) -> list[WindowSpan]:
+               max_tokens: int = MAX_ANSWER_TOKENS, lines: list[np.ndarray] | None = None) -> list[WindowSpan]:
     """The best span in each window's passage tokens: end not before start, at most
-    ``max_tokens`` long. ``lengths`` counts each window's passage tokens."""
+    ``max_tokens`` long, and, given each token's line number (``lines``: lines end
+    where a list item, a table row or a paragraph does), within one line. ``lengths``
+    counts each window's passage tokens."""
     result = []
     for row, (first, count) in enumerate(zip(context_starts, lengths)):
         s = np.asarray(start[row, first : first + count], dtype=np.float64)
         e = np.asarray(end[row, first : first + count], dtype=np.float64)
         pairs = s[:, None] + e[None, :]
         offset = np.arange(count)[None, :] - np.arange(count)[:, None]
-        pairs[(offset < 0) | (offset >= max_tokens)] = -np.inf
+        invalid = (offset < 0) | (offset >= max_tokens)
+        if lines is not None:
+            invalid |= lines[row][:, None] != lines[row][None, :]
+        pairs[invalid] = -np.inf
         i, j = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
         result.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]),
                                  float(start[row, 0]) + float(end[row, 0])))

@@ -94,28 +94,31 @@ def chunks(pieces: Iterator[str | Answer], model: str) -> Iterator[str]:
     yield "data: [DONE]\n\n"
 
 
-def router(open_collection: Callable[[str], object], collection_names: Callable[[], list[str]],
+def router(open_collection: Callable[[object, str], object], collection_names: Callable[[object], list[str]],
            authorize: Callable = lambda: None) -> APIRouter:
-    """The endpoints; ``open_collection(name)`` gives the collection's ``Assistant``,
-    ``authorize`` is the dependency that checks the caller (the server's accounts)."""
-    api = APIRouter(dependencies=[Depends(authorize)])
+    """The endpoints. ``authorize`` is the dependency that checks the caller and gives
+    who it is; ``collection_names(user)`` lists what they may read and
+    ``open_collection(user, name)`` gives that collection's ``Assistant``."""
+    api = APIRouter()
+    caller = Depends(authorize)
 
-    def assistant_for(name: str):
-        if name not in collection_names():
-            raise OpenAIError(404, f"no collection named {name!r}; the collections are: "
-                                   f"{', '.join(collection_names()) or 'none yet'}", "model_not_found")
-        return open_collection(name)
+    def assistant_for(user, name: str):
+        names = collection_names(user)
+        if name not in names:
+            raise OpenAIError(404, f"no collection named {name!r} that you may read; yours are: "
+                                   f"{', '.join(names) or 'none yet'}", "model_not_found")
+        return open_collection(user, name)
 
     @api.get("/v1/models")
-    def models() -> dict:
+    def models(user=caller) -> dict:
         return {"object": "list", "data": [{"id": name, "object": "model", "created": 0, "owned_by": "assistant"}
-                                           for name in collection_names()]}
+                                           for name in collection_names(user)]}
 
     @api.post("/v1/chat/completions")
-    def chat(request: ChatRequest):
+    def chat(request: ChatRequest, user=caller):
         try:
             question, history = question_and_history(request.messages)
-            bot = assistant_for(request.model)
+            bot = assistant_for(user, request.model)
         except OpenAIError as exc:
             return error_response(exc)
         if request.stream:

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from assistant.sample import sample_corpus
+from assistant.uploads import ALLOWED_TYPES
 from assistant.ui.render import CSS, answer_markdown, sources_html
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -45,6 +46,12 @@ class Assistants:
                 self._bots[key] = Assistant(collection=collection, store=self.store, llm=llm, k=int(k), hybrid=bool(hybrid),
                                             llm_options={k_: v for k_, v in options.items() if v}, **self.options)
             return self._bots[key]
+
+    def forget(self, collection: str) -> None:
+        """Drop the cached assistants of a deleted collection."""
+        with self._lock:
+            for key in [k for k in self._bots if k[0] == collection]:
+                del self._bots[key]
 
     def collections(self, default: str) -> list[str]:
         names = self.get(default).store.collection_names()
@@ -173,8 +180,8 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                                          value=default_collection, allow_custom_value=True, elem_id="collection")
                 use = gr.Button("Open or create collection")
             status = gr.HTML()
-            upload = gr.File(label="Add documents (txt, md, html, pdf, docx)", file_count="multiple",
-                             file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"], elem_id="upload")
+            upload = gr.File(label="Add documents (txt, md, html, pdf, docx, pptx, xlsx, csv, epub, odt)",
+                             file_count="multiple", file_types=list(ALLOWED_TYPES), elem_id="upload")
             add = gr.Button("Add to collection", variant="primary", elem_id="add")
             added = gr.HTML(elem_id="added")
             documents = gr.Dataframe(headers=["document", "passages"], value=documents_rows(assistants.get(default_collection)),
@@ -230,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.docs:
         report = bot.index([args.docs], progress=True)
         print(f"synced {args.docs}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-              f"{report.removed} removed, {len(report.failed)} failed")
+              f"{report.removed} removed, {len(report.failed)} failed, {sum(report.skipped.values())} skipped "
+              f"(types not read)")
     elif not bot.collection.count():
         print(f"empty collection: indexing the sample corpus from {sample_corpus()}")
         bot.index([sample_corpus()], progress=True)

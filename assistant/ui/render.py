@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from assistant.ui import context
+
 CSS = """
 .source { border-left: 3px solid #4C78A8; padding: 4px 10px; margin: 8px 0; }
 .source mark { background: #ffe08a; }
@@ -23,11 +25,12 @@ def sources_html(answer) -> str:
     items = []
     for c in answer.citations:
         page = f", page {c.page}" if c.page is not None else ""
+        page += f" — {c.section}" if c.section else ""
         passage = next((p for p in answer.passages if p.source == c.source and p.start <= c.start and c.end <= p.end), None)
         if passage is not None:
             lo, hi = c.start - passage.start, c.end - passage.start
-            snippet = (html.escape(passage.text[max(0, lo - 240):lo]) + "<mark>" + _quote(c.quote, answer.short_answer)
-                       + "</mark>" + html.escape(passage.text[hi:hi + 240]))
+            snippet = (html.escape(context.before(passage.text, lo)) + "<mark>" + _quote(c.quote, answer.short_answer)
+                       + "</mark>" + html.escape(context.after(passage.text, hi)))
         else:
             snippet = "<mark>" + _quote(c.quote, answer.short_answer) + "</mark>"
         flag = "" if c.supported is None else (" ✓ supported" if c.supported else " ✗ not supported by this source")

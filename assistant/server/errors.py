@@ -1,0 +1,30 @@
+"""Errors of the team server: accounts, access and the application database.
+Messages name the bad value and the fix; the HTTP layer maps them to status codes."""
+
+from __future__ import annotations
+
+from assistant.errors import AssistantError
+
+
+class ServerError(AssistantError):
+    """Root of the server package's errors."""
+
+
+class DatabaseError(ServerError):
+    """The application database cannot be opened or migrated."""
+
+
+class AccountError(ServerError):
+    """A user or token that does not exist, a name taken, a password that will not do."""
+
+
+class Forbidden(ServerError):
+    """The user may see the thing but not do this to it (HTTP 403)."""
+
+
+class NotFound(ServerError):
+    """No such thing, or none the user may see (HTTP 404: the two are not told apart)."""
+
+
+class Conflict(ServerError):
+    """The name is taken (HTTP 409)."""

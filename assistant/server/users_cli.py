@@ -1,0 +1,66 @@
+"""``assistant users``: accounts of the team server, managed on its own machine.
+
+    assistant users add NAME [--admin] [--password-stdin]
+    assistant users token NAME [--revoke]
+    assistant users list [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(commands) -> None:
+    users = commands.add_parser("users", help="accounts of the team server (assistant users --help)")
+    users.add_argument("--store", help="store folder (default: $ASSISTANT_STORE or a per-user data folder)")
+    users.add_argument("--database", help="application database URL (default: $ASSISTANT_DATABASE_URL or "
+                                          "SQLite in the store folder)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user (asks for the password)")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true", help="may see and manage every collection")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    token = actions.add_parser("token", help="print a new API token for a user")
+    token.add_argument("name")
+    token.add_argument("--revoke", action="store_true", help="end every token of the user instead")
+    listing = actions.add_parser("list", help="list the users")
+    listing.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    from assistant.server.accounts import Accounts
+    from assistant.server.database import Database, database_url
+    from assistant.settings import Settings
+
+    store = Path(args.store).expanduser() if args.store else Settings().store
+    accounts = Accounts(Database(database_url(args.database, store)))
+    if args.action == "add":
+        password = _password(args.name, args.password_stdin)
+        user = accounts.add(args.name, password, admin=args.admin)
+        print(f"added {'admin ' if user.is_admin else ''}user {user.name!r}; "
+              f"make an API token with: assistant users token {user.name}")
+    elif args.action == "token" and args.revoke:
+        print(f"revoked {accounts.revoke(args.name)} token(s) of {args.name!r}")
+    elif args.action == "token":
+        print(accounts.new_token(args.name))
+    elif args.json:
+        print(json.dumps([{"name": u.name, "admin": u.is_admin} for u in accounts.list()]))
+    else:
+        for user in accounts.list():
+            print(f"{user.name}{'  (admin)' if user.is_admin else ''}")
+    return 0
+
+
+def _password(name: str, from_stdin: bool) -> str:
+    from assistant.server.errors import AccountError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(f"password for {name}: ")
+    if getpass.getpass("again: ") != first:
+        raise AccountError("the two passwords differ; run the command again")
+    return first

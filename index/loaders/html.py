@@ -1,0 +1,132 @@
+"""HTML: the page's own content, without navigation, headers, footers or sidebars.
+
+Headings become section titles on lines of their own; list items and table rows
+are lines; the rest are paragraphs. Page furniture is recognised by what it is
+(``nav``, ``aside``, ARIA roles, the class names documentation generators give
+it: DocBook's ``navheader``, Sphinx's ``related`` and ``sphinxsidebar``) and by
+what it looks like (a block whose text is nearly all link text: tables of
+contents, link bars).
+
+Why not trafilatura or readability: on the Debian manuals (DocBook and Sphinx,
+``evals/debian-docs``) trafilatura 2.3 dropped every DocBook section heading
+and moved inline ``<code>`` words out of their sentences ("the character
+separating <code/> and <code>package</code>"); readability keeps one "main"
+block and loses the rest of multi-part pages. Documentation pages mark their
+furniture well, so rules on that markup keep all of the text in order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from index.documents import Document
+from index.errors import LoadError
+from index.loaders.builder import TextBuilder
+from index.loaders.registry import loader
+from index.loaders.text import read_bytes
+
+HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "form", "button",
+          "input", "select", "nav", "aside", "header", "footer", "menu"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+LINES = {"li", "tr", "dt", "dd", "caption", "figcaption"}
+BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "ul", "ol", "dl", "table", "tbody", "thead",
+          "body", "center", "address", "details", "summary", "hr", "br", "td", "th"}
+FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
+FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav\w*|breadcrumbs?|sidebar\w*|sphinxsidebar\w*|related|footer|toc|toctree-wrapper|"
+    r"skip-?link|pagination|headerlink|menu|masthead|cookie\w*|share|social)(?:$|[\s_-])",
+    re.I,
+)
+LINK_DENSITY = 0.75
+
+
+def _is_furniture(element) -> bool:
+    if element.tag in HIDDEN:
+        return element.tag != "header" or element.find(".//h1") is None
+    if (element.get("role") or "").lower() in FURNITURE_ROLES or element.get("hidden") is not None:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if names.strip() and FURNITURE_CLASS.search(names):
+        return True
+    if element.tag in {"ul", "ol", "dl", "table", "div", "p"}:
+        links = element.findall(".//a")
+        if len(links) >= 3:
+            text = len(" ".join(element.text_content().split()))
+            linked = sum(len(" ".join(a.text_content().split())) for a in links)
+            return text > 0 and linked / text >= LINK_DENSITY
+    return False
+
+
+class _Walker:
+    def __init__(self, builder: TextBuilder):
+        self.builder = builder
+        self.inline: list[str] = []
+        self.kind = "paragraph"
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.inline).split())
+        self.inline = []
+        if text:
+            getattr(self.builder, self.kind)(text)
+        self.kind = "paragraph"
+
+    def walk(self, element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or _is_furniture(element):
+            self._tail(element)
+            return
+        if tag in HEADINGS:
+            self.flush()
+            self.builder.heading(element.text_content().replace("¶", ""))
+        elif tag == "pre":
+            self.flush()
+            for line in element.text_content().strip("\n").splitlines():
+                self.builder.line(line.rstrip())
+            self.builder.paragraph("")
+        elif tag in LINES or tag in BLOCKS:
+            self.flush()
+            if tag in LINES:
+                self.kind = "line"
+            self._children(element)
+            self.flush()
+        else:
+            self._children(element)
+        self._tail(element)
+
+    def _children(self, element) -> None:
+        if element.text:
+            self.inline.append(element.text)
+        for child in element:
+            self.walk(child)
+
+    def _tail(self, element) -> None:
+        if element.tail:
+            self.inline.append(element.tail)
+
+
+def html_into(data: bytes | str, builder: TextBuilder) -> str:
+    """Add an HTML page's content to ``builder``; returns the page's title."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(data)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ValueError(f"not parseable HTML ({exc})") from exc
+    title = " ".join((root.findtext(".//title") or "").split())
+    body = root.find("body")
+    walker = _Walker(builder)
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    return title
+
+
+@loader(".html", ".htm", ".xhtml")
+def load_html(path: Path, source: str) -> list[Document]:
+    builder = TextBuilder()
+    try:
+        title = html_into(read_bytes(path), builder)
+    except ValueError as exc:
+        raise LoadError(path, f"{exc}; open it in a browser and save it again") from exc
+    return [builder.build(source, title)]

@@ -1,0 +1,327 @@
+"""The catalog in a shared database (PostgreSQL), so that several servers over one
+Chroma server see the same files, chunks and keyword index.
+
+It does what ``Catalog`` does for one machine in SQLite, for every collection in
+one set of tables (keyed by collection name). The keyword index is BM25 computed
+in SQL over a postings table (term, field, frequency) with the parameters and
+column weights of the SQLite catalog's FTS5 ``bm25(chunks_fts, 0.5, 1.0)``, so
+both rank alike: PostgreSQL's own ``ts_rank`` is not BM25 (no document-length
+normalisation against the average, no idf), and matching the SQLite default is
+what lets a team move to PostgreSQL without its answers changing.
+
+A write (a sync, a delete) holds a PostgreSQL advisory lock on the collection, so
+two servers never index one collection at once, and a server never takes another's
+sync in progress for a crashed one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, delete,
+                        func, insert, select, text)
+from sqlalchemy.engine import Engine
+
+from index.catalog import MAX_QUERY_TERMS, ChunkRecord
+from index.documents import Chunk, Document
+from index.terms import terms
+
+metadata = MetaData()
+meta = Table("catalog_meta", metadata, Column("collection", String(512), primary_key=True),
+             Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+files = Table("catalog_files", metadata, Column("collection", String(512), primary_key=True),
+              Column("path", Text, primary_key=True), Column("root", Text, nullable=False),
+              Column("hash", String(64), nullable=False))
+documents = Table("catalog_documents", metadata, Column("collection", String(512), primary_key=True),
+                  Column("source", Text, primary_key=True), Column("file", Text, nullable=False),
+                  Column("hash", String(64), nullable=False), Column("title", Text, nullable=False),
+                  Index("catalog_documents_file", "collection", "file"))
+chunks = Table("catalog_chunks", metadata, Column("rowid", Integer, primary_key=True),
+               Column("collection", String(512), nullable=False), Column("id", String(40), nullable=False),
+               Column("source", Text, nullable=False), Column("idx", Integer, nullable=False),
+               Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
+               Column("page", Integer), Column("text", Text, nullable=False), Column("sections", Text),
+               Column("title_length", Integer, nullable=False), Column("text_length", Integer, nullable=False),
+               UniqueConstraint("collection", "id", name="catalog_chunks_id"),
+               Index("catalog_chunks_source", "collection", "source"))
+postings = Table("catalog_postings", metadata,
+                 Column("chunk", Integer, ForeignKey("catalog_chunks.rowid", ondelete="CASCADE"), nullable=False),
+                 Column("collection", String(512), nullable=False), Column("term", Text, nullable=False),
+                 Column("field", Integer, nullable=False), Column("tf", Integer, nullable=False),
+                 Index("catalog_postings_term", "collection", "term"), Index("catalog_postings_chunk", "chunk"))
+
+FIELDS = {0: 0.5, 1: 1.0}  # title (document title and section), text: FTS5 bm25 weights of the SQLite catalog
+K1, B = 1.2, 0.75
+BATCH = 500
+
+
+class SqlCatalog:
+    def __init__(self, engine: Engine, collection: str):
+        self.engine = engine
+        self.collection = collection
+        self._c = chunks.c
+
+    def _where(self, table: Table):
+        return table.c.collection == self.collection
+
+    # -- settings, crash marker, writer lock ----------------------------------------------
+
+    def settings(self) -> dict | None:
+        with self.engine.connect() as c:
+            value = c.execute(select(meta.c.value).where(self._where(meta), meta.c.key == "settings")).scalar()
+        return json.loads(value) if value else None
+
+    def save_settings(self, settings: dict) -> None:
+        self._set_meta("settings", json.dumps(settings, sort_keys=True))
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        with self.engine.begin() as c:
+            c.execute(delete(meta).where(self._where(meta), meta.c.key == key))
+            if value is not None:
+                c.execute(insert(meta).values(collection=self.collection, key=key, value=value))
+
+    @property
+    def dirty(self) -> bool:
+        with self.engine.connect() as c:
+            return c.execute(select(meta.c.key).where(self._where(meta), meta.c.key == "dirty")).first() is not None
+
+    def set_dirty(self, dirty: bool) -> None:
+        self._set_meta("dirty", "1" if dirty else None)
+
+    def writer(self):
+        """A connection holding this collection's advisory lock (a context manager)."""
+        return _AdvisoryLock(self.engine, zlib.crc32(self.collection.encode()))
+
+    # -- files and documents --------------------------------------------------------------
+
+    def file_hashes(self, root: str | None = None) -> dict[str, str]:
+        query = select(files.c.path, files.c.hash).where(self._where(files))
+        if root is not None:
+            query = query.where(files.c.root == root)
+        with self.engine.connect() as c:
+            return dict(c.execute(query).all())
+
+    def document_hashes(self, file: str) -> dict[str, str]:
+        with self.engine.connect() as c:
+            return dict(c.execute(select(documents.c.source, documents.c.hash)
+                                  .where(self._where(documents), documents.c.file == file)).all())
+
+    def documents(self) -> list[tuple[str, str, int]]:
+        counts = (select(chunks.c.source, func.count().label("n")).where(self._where(chunks))
+                  .group_by(chunks.c.source).subquery())
+        query = (select(documents.c.source, documents.c.file, func.coalesce(counts.c.n, 0))
+                 .outerjoin(counts, counts.c.source == documents.c.source)
+                 .where(self._where(documents)).order_by(documents.c.source))
+        with self.engine.connect() as c:
+            return [tuple(row) for row in c.execute(query)]
+
+    def owners(self, sources: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self.engine.connect() as c:
+            for part in _batches(list(sources)):
+                found.update(c.execute(select(documents.c.source, documents.c.file)
+                                       .where(self._where(documents), documents.c.source.in_(part))).all())
+        return found
+
+    def chunk_ids(self, sources: Iterable[str]) -> list[str]:
+        ids: list[str] = []
+        with self.engine.connect() as c:
+            for part in _batches(list(sources)):
+                ids += c.execute(select(chunks.c.id).where(self._where(chunks), chunks.c.source.in_(part))).scalars()
+        return ids
+
+    def all_chunk_ids(self) -> set[str]:
+        with self.engine.connect() as c:
+            return set(c.execute(select(chunks.c.id).where(self._where(chunks))).scalars())
+
+    def sources_of_chunks(self, ids: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        with self.engine.connect() as c:
+            for part in _batches(list(ids)):
+                found |= set(c.execute(select(chunks.c.source).where(self._where(chunks), chunks.c.id.in_(part)))
+                             .scalars())
+        return found
+
+    def unfiled_sources(self) -> list[str]:
+        filed = select(files.c.path).where(self._where(files))
+        with self.engine.connect() as c:
+            return list(c.execute(select(documents.c.source)
+                                  .where(self._where(documents), documents.c.file.not_in(filed))).scalars())
+
+    def files_of_sources(self, sources: Iterable[str]) -> set[str]:
+        return set(self.owners(sources).values())
+
+    def count_documents(self) -> int:
+        return self._count(documents)
+
+    def count_chunks(self) -> int:
+        return self._count(chunks)
+
+    def _count(self, table: Table) -> int:
+        with self.engine.connect() as c:
+            return c.execute(select(func.count()).select_from(table).where(self._where(table))).scalar_one()
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as c:
+            return c.execute(select(chunks.c.rowid).where(self._where(chunks)).limit(1)).first() is None
+
+    # -- writing --------------------------------------------------------------------------
+
+    def replace_documents(self, docs: Sequence[Document], new_chunks: Sequence[Chunk], file: str) -> None:
+        titles = {d.source: d.title for d in docs}
+        with self.engine.begin() as c:
+            self._delete_sources(c, [d.source for d in docs])
+            c.execute(insert(documents), [{"collection": self.collection, "source": d.source, "file": file,
+                                           "hash": d.hash, "title": d.title} for d in docs])
+            for chunk in new_chunks:
+                heading = terms(f"{titles[chunk.source]} {chunk.section or ''}")
+                body = terms(chunk.text)
+                rowid = c.execute(insert(chunks).values(
+                    collection=self.collection, id=chunk.id, source=chunk.source, idx=chunk.index, start=chunk.start,
+                    end=chunk.end, page=chunk.page, text=chunk.text,
+                    sections=json.dumps(chunk.sections) if chunk.sections else None,
+                    title_length=len(heading), text_length=len(body)).returning(chunks.c.rowid)).scalar_one()
+                self._post(c, rowid, heading, body)
+
+    def _post(self, c, rowid: int, heading: list[str], body: list[str]) -> None:
+        rows = [{"chunk": rowid, "collection": self.collection, "term": term, "field": field, "tf": tf}
+                for field, words in ((0, heading), (1, body)) for term, tf in Counter(words).items()]
+        if rows:
+            c.execute(insert(postings), rows)
+
+    def remove_documents(self, sources: Sequence[str]) -> None:
+        with self.engine.begin() as c:
+            self._delete_sources(c, list(sources))
+
+    def _delete_sources(self, c, sources: list[str]) -> None:
+        for part in _batches(sources):
+            c.execute(delete(chunks).where(self._where(chunks), chunks.c.source.in_(part)))
+            c.execute(delete(documents).where(self._where(documents), documents.c.source.in_(part)))
+
+    def set_file(self, path: str, root: str, hash_: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(delete(files).where(self._where(files), files.c.path == path))
+            c.execute(insert(files).values(collection=self.collection, path=path, root=root, hash=hash_))
+
+    def remove_file(self, path: str) -> list[str]:
+        with self.engine.begin() as c:
+            sources = list(c.execute(select(documents.c.source)
+                                     .where(self._where(documents), documents.c.file == path)).scalars())
+            ids = list(c.execute(select(chunks.c.id).where(self._where(chunks), chunks.c.source.in_(sources)))
+                       .scalars()) if sources else []
+            self._delete_sources(c, sources)
+            c.execute(delete(files).where(self._where(files), files.c.path == path))
+        return ids
+
+    def drop(self) -> None:
+        with self.engine.begin() as c:
+            for table in (chunks, documents, files, meta):
+                c.execute(delete(table).where(self._where(table)))
+
+    def rebuild(self, records) -> int:
+        """Nothing to rebuild: every server shares this catalog."""
+        return 0
+
+    def close(self) -> None:
+        """Connections belong to the engine's pool."""
+
+    # -- reading --------------------------------------------------------------------------
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, ChunkRecord]:
+        found: dict[str, ChunkRecord] = {}
+        c_ = chunks.c
+        with self.engine.connect() as c:
+            for part in _batches(list(ids)):
+                rows = c.execute(select(c_.id, c_.source, c_.idx, c_.start, c_.end, c_.page, c_.text,
+                                        documents.c.title, c_.sections)
+                                 .join(documents, (documents.c.collection == c_.collection)
+                                       & (documents.c.source == c_.source))
+                                 .where(self._where(chunks), c_.id.in_(part)))
+                found.update((row[0], ChunkRecord(*row)) for row in rows)
+        return found
+
+    def chunk_rows(self) -> list[tuple[str, int, int, int, str, str]]:
+        c_ = chunks.c
+        with self.engine.connect() as c:
+            return [tuple(r) for r in c.execute(
+                select(c_.source, c_.idx, c_.start, c_.end, c_.text, documents.c.title)
+                .join(documents, (documents.c.collection == c_.collection) & (documents.c.source == c_.source))
+                .where(self._where(chunks)).order_by(c_.source, c_.idx))]
+
+    def document_chunks(self, source: str) -> list[tuple[int, int, str]]:
+        with self.engine.connect() as c:
+            return [tuple(r) for r in c.execute(select(chunks.c.start, chunks.c.end, chunks.c.text)
+                                                .where(self._where(chunks), chunks.c.source == source)
+                                                .order_by(chunks.c.idx))]
+
+    def term_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each stemmed term (absent terms are left out)."""
+        stems = list(dict.fromkeys(stems))
+        if not stems:
+            return {}
+        with self.engine.connect() as c:
+            return dict(c.execute(select(postings.c.term, func.count(func.distinct(postings.c.chunk)))
+                                  .where(self._where(postings), postings.c.term.in_(stems))
+                                  .group_by(postings.c.term)).all())
+
+    def keyword_index_size(self) -> int:
+        return self.count_chunks()
+
+    def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
+        """BM25 over chunk headings and texts: ``(chunk id, score)``, best first; the
+        same rarest-terms choice as the SQLite catalog."""
+        unique = list(dict.fromkeys(terms(query)))
+        frequency = self.term_frequencies(unique)
+        found = sorted((t for t in unique if frequency.get(t)), key=lambda t: frequency[t])
+        if not found:
+            return []
+        with self.engine.connect() as c:
+            total, title_avg, text_avg = c.execute(
+                select(func.count(), func.avg(chunks.c.title_length), func.avg(chunks.c.text_length))
+                .where(self._where(chunks))).one()
+        limit = max(total // 5, 1)
+        chosen = [t for t in found[:MAX_QUERY_TERMS] if frequency[t] <= limit] or found[:1]
+        averages = {0: float(title_avg or 1) or 1.0, 1: float(text_avg or 1) or 1.0}
+        idf = {t: max(math.log((total - frequency[t] + 0.5) / (frequency[t] + 0.5)), 1e-6) for t in chosen}
+        cases, params = [], {"collection": self.collection, "n": n}
+        for i, term in enumerate(chosen):
+            params[f"t{i}"], params[f"idf{i}"] = term, idf[term]
+            cases.append(f"WHEN :t{i} THEN :idf{i}")
+        for field, weight in FIELDS.items():
+            params[f"w{field}"], params[f"avg{field}"] = weight, averages[field]
+        sql = text(f"""
+            SELECT c.id, SUM(
+                (CASE p.term {' '.join(cases)} END)
+                * (CASE p.field WHEN 0 THEN :w0 ELSE :w1 END)
+                * p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * (CASE p.field WHEN 0 THEN c.title_length
+                                                                     ELSE c.text_length END)
+                                                 / (CASE p.field WHEN 0 THEN :avg0 ELSE :avg1 END)))
+            ) AS score
+            FROM catalog_postings p JOIN catalog_chunks c ON c.rowid = p.chunk
+            WHERE p.collection = :collection AND p.term IN ({', '.join(f':t{i}' for i in range(len(chosen)))})
+            GROUP BY c.id ORDER BY score DESC LIMIT :n""")
+        with self.engine.connect() as c:
+            return [(row[0], float(row[1])) for row in c.execute(sql, params)]
+
+
+class _AdvisoryLock:
+    def __init__(self, engine: Engine, key: int):
+        self.engine, self.key = engine, key
+
+    def __enter__(self):
+        self.connection = self.engine.connect()
+        self.connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": self.key})
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+        self.connection.close()
+
+
+def _batches(values: list, size: int = BATCH):
+    for lo in range(0, len(values), size):
+        yield values[lo : lo + size]

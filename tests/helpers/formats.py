@@ -1,0 +1,161 @@
+"""Small documents in every format the loaders read, written by the tests
+(no binary fixtures in the repository), each holding facts the tests ask about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCAN_LINES = ["The observatory dome was", "painted green in 1987.", "Visitors climb ninety steps."]
+
+
+def write_pptx(path: Path) -> Path:
+    import pptx
+
+    deck = pptx.Presentation()
+    layout = deck.slide_layouts[1]
+    for title, body, notes in [
+        ("Quarterly review", "Revenue grew in every region.", ""),
+        ("Shipping", "The warehouse in Tromsø ships orders within two days.", "Mention the new forklift."),
+    ]:
+        slide = deck.slides.add_slide(layout)
+        slide.shapes.title.text = title
+        slide.placeholders[1].text = body
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+    deck.save(str(path))
+    return path
+
+
+def write_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    summary.append(["Item", "Value"])
+    summary.append(["Owner", "Harbour Trust"])
+    prices = book.create_sheet("Prices")
+    prices.append(["Plan", "Price", "Notes"])
+    prices.append(["Day pass", "12 kroner", "valid until midnight"])
+    prices.append(["Season ticket", "480 kroner", "valid for one year"])
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path) -> Path:
+    path.write_text("ferry,departs,pier\nMorning Star,07:15,Pier 4\nEvening Gull,19:40,Pier 9\n", encoding="utf-8")
+    return path
+
+
+def write_epub(path: Path) -> Path:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("test-lighthouses")
+    book.set_title("Lighthouses of the North")
+    book.set_language("en")
+    chapters = []
+    for n, (title, body) in enumerate([
+        ("Early towers", "The first tower at Skagen burned coal in an open basket."),
+        ("Lenses", "The Fresnel lens at Hanstholm was installed in 1843 and still turns today."),
+    ], start=1):
+        chapter = epub.EpubHtml(title=title, file_name=f"chap{n}.xhtml", lang="en")
+        chapter.content = f"<h1>{title}</h1><p>{body}</p>"
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def write_odt(path: Path) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text="Garden rules"))
+    document.text.addElement(P(text="Dogs must be kept on a lead near the rose beds."))
+    document.text.addElement(H(outlinelevel=1, text="Opening hours"))
+    document.text.addElement(P(text="The glasshouse closes at four in the afternoon."))
+    document.save(str(path))
+    return path
+
+
+def write_scanned_pdf(path: Path) -> Path:
+    """A PDF whose only page is an image of ``SCAN_LINES``: no text layer at all."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1700, 600), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=64)
+    for i, line in enumerate(SCAN_LINES):
+        draw.text((80, 80 + i * 130), line, fill="black", font=font)
+    image.save(path, "PDF", resolution=200)
+    return path
+
+
+def write_manual_pdf(path: Path) -> Path:
+    """A typeset-looking manual: a contents page, a running header on every page, a
+    footer that names the chapter and the page number, and a word hyphenated across
+    two lines."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    body = [
+        ["Contents", "1 Installing the pump . . . . . . . . 2", "2 Cleaning the filter . . . . . . . . 3",
+         "3 Winter storage . . . . . . . . 4", "4 Spare parts . . . . . . . . 5", "5 Warranty . . . . . . . . 6"],
+        ["1 Installing the pump", "Bolt the pump to a level concrete base before connecting any of the",
+         "hoses. The inlet hose must not be longer than seven metres."],
+        ["2 Cleaning the filter", "Rinse the filter under running water every month. Never use a pressure",
+         "washer, because it damages the fine mesh and voids the manu-",
+         "facturer's warranty on the filter housing."],
+        ["3 Winter storage", "Drain the pump completely and store it indoors when frost is forecast."],
+    ]
+    for number, lines in enumerate(body, start=1):
+        pdf.drawString(72, 800, "AquaFlow 300 Owner's Manual")
+        for i, line in enumerate(lines):
+            pdf.drawString(72, 740 - 18 * i, line)
+        chapter = lines[0] if number > 1 else "Contents"
+        pdf.drawString(280, 40, f"{chapter} {number}" if number % 2 else f"{number} AquaFlow 300")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+MANUAL_HTML = """<html><head><title>Cleaning the filter</title></head><body>
+<div class="navheader"><table><tr><td><a href="ch1.html">Prev</a></td><td>Chapter 2</td>
+<td><a href="ch3.html">Next</a></td></tr></table></div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/download">Download the ebook</a></li></ul></nav>
+<div class="sidebar"><h3>On this page</h3><a href="#a">Monthly rinse</a></div>
+<div class="toc"><ul><li><a href="#a">2.1 Monthly rinse</a></li><li><a href="#b">2.2 Spare parts</a></li></ul></div>
+<h1>2. Cleaning the filter</h1>
+<h2 id="a">2.1. Monthly rinse</h2>
+<p>Rinse the filter under running water every month.</p>
+<h2 id="b">2.2. Spare parts</h2>
+<p>Replacement filters are sold in packs of three.</p>
+<div class="navfooter"><a href="ch1.html">Prev</a> <a href="index.html">Home</a> <a href="ch3.html">Next</a></div>
+<footer>Copyright 2024 AquaFlow</footer>
+</body></html>"""
+
+
+def write_all(folder: Path) -> Path:
+    """Every format, plus the files a real documentation folder holds beside them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_pptx(folder / "review.pptx")
+    write_xlsx(folder / "tariffs.xlsx")
+    write_csv(folder / "ferries.csv")
+    write_epub(folder / "lighthouses.epub")
+    write_odt(folder / "garden.odt")
+    write_scanned_pdf(folder / "scan.pdf")
+    write_manual_pdf(folder / "pump.pdf")
+    (folder / "filter.html").write_text(MANUAL_HTML, encoding="utf-8")
+    images = folder / "images"
+    images.mkdir(exist_ok=True)
+    for name in ("prev.png", "next.png"):
+        (images / name).write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    (folder / "style.css").write_text("body { color: black }\n")
+    (folder / "Makefile").write_text("all:\n\techo done\n")
+    return folder

@@ -1,0 +1,45 @@
+"""Real documentation folders nobody on the team wrote: two Debian manuals (HTML
+pages, PDFs, an e-book, reST sources, images and stylesheets), indexed as
+installed, with questions written by reading them (``evals/debian-docs``)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from evals import noise
+
+SUITE = ROOT / "evals" / "debian-docs"
+MANUALS = [Path("/usr/share/doc/maint-guide/html"), Path("/usr/share/developers-reference/index.html")]
+
+
+def test_noise_detectors_flag_furniture_and_pass_prose():
+    rows = [
+        ("a.html", None, "Prev Up Home Next\nThe ferry leaves at seven."),
+        ("a.html", None, "Contents\n1.1 Getting started . . . . . 3\n1.2 Choosing a program . . . . . 5"),
+        ("a.html", None, "debhelper, 12, 15\ndh_make, 7\nThe index of this book."),
+        ("a.html", None, "The ferry leaves at seven and returns at 19:40 from pier 9."),
+    ]
+    result = noise.measure(rows)
+    assert result["navigation_share"] == 0.5 and result["index_or_toc_share"] == 0.5  # "Contents" is both
+    assert result["noisy_share"] == 0.75
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not all(p.exists() for p in MANUALS),
+                    reason="Debian manuals not installed: sudo apt-get install maint-guide developers-reference")
+def test_debian_manuals_are_answered_from_clean_text(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "eval", str(SUITE), "--store", str(tmp_path / "store"), "--json",
+         "--out", str(tmp_path / "report")],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert metrics["containment"] >= 0.6 and metrics["citation_precision"] >= 0.7
+    assert metrics["declined_answerable"] <= 0.1 and metrics["declined_unanswerable"] >= 0.8
+    [catalog] = (tmp_path / "store" / "catalogs").glob("eval-debian-docs-*.sqlite3")
+    assert noise.measure(noise.read_rows(catalog))["noisy_share"] <= 0.01

@@ -1,0 +1,100 @@
+"""Each format's loader: the text a reader would see, with pages, slides, sheets
+and headings as the citations will show them."""
+
+import pytest
+
+from helpers import formats
+from index.errors import LoadError
+from index.loaders import load_file
+
+
+def load(path):
+    [document] = load_file(path, path.name)
+    return document
+
+
+def section_of(document, phrase):
+    return document.section_at(document.text.index(phrase))
+
+
+def page_of(document, phrase):
+    offset = document.text.index(phrase)
+    return next(p.number for p in document.pages if p.start <= offset < p.end)
+
+
+def test_html_keeps_the_content_and_drops_navigation_sidebars_and_footers(tmp_path):
+    path = tmp_path / "filter.html"
+    path.write_text(formats.MANUAL_HTML)
+    document = load(path)
+    assert "Rinse the filter under running water every month." in document.text
+    for furniture in ("Prev", "Next", "Home", "Download the ebook", "On this page", "Copyright 2024"):
+        assert furniture not in document.text
+    assert document.text.count("Monthly rinse") == 1  # the heading, not the table of contents' link to it
+    assert section_of(document, "Replacement filters") == "2.2. Spare parts"
+    assert "\n\n2.2. Spare parts\n\n" in document.text  # a heading is never glued onto a sentence
+
+
+def test_pdf_drops_contents_pages_running_headers_and_joins_hyphenated_words(tmp_path):
+    document = load(formats.write_manual_pdf(tmp_path / "pump.pdf"))
+    assert "AquaFlow 300" not in document.text and "Cleaning the filter 3" not in document.text
+    assert ". . . ." not in document.text and [p.number for p in document.pages] == [2, 3, 4]
+    assert "voids the manufacturer's warranty" in document.text
+    assert page_of(document, "store it indoors") == 4
+    assert section_of(document, "Rinse the filter") == "2 Cleaning the filter"
+
+
+def test_scanned_pdf_is_read_by_ocr(tmp_path):
+    from index.loaders import ocr
+
+    if not ocr.available():
+        pytest.skip("Tesseract is not installed: sudo apt-get install tesseract-ocr")
+    document = load(formats.write_scanned_pdf(tmp_path / "scan.pdf"))
+    assert "painted green in 1987" in " ".join(document.text.split())
+    assert [p.number for p in document.pages] == [1]
+
+
+def test_scanned_pdf_without_tesseract_names_the_fix(tmp_path, monkeypatch):
+    from index.loaders import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(LoadError, match=r"scan\.pdf: page 1 is a scanned image.*apt-get install tesseract-ocr"):
+        load(formats.write_scanned_pdf(tmp_path / "scan.pdf"))
+
+
+def test_pptx_slides_are_pages_with_their_titles_and_notes(tmp_path):
+    document = load(formats.write_pptx(tmp_path / "review.pptx"))
+    assert page_of(document, "ships orders within two days") == 2
+    assert section_of(document, "ships orders within two days") == "Slide 2: Shipping"
+    assert "Notes: Mention the new forklift." in document.text
+
+
+def test_xlsx_rows_carry_their_headers_and_sheet_names(tmp_path):
+    document = load(formats.write_xlsx(tmp_path / "tariffs.xlsx"))
+    assert "Plan: Season ticket; Price: 480 kroner; Notes: valid for one year" in document.text
+    assert section_of(document, "Season ticket") == "Sheet Prices"
+    assert section_of(document, "Harbour Trust") == "Sheet Summary"
+
+
+def test_csv_rows_carry_their_headers(tmp_path):
+    document = load(formats.write_csv(tmp_path / "ferries.csv"))
+    assert "ferry: Evening Gull; departs: 19:40; pier: Pier 9." in document.text
+
+
+def test_epub_chapters_are_sections_in_reading_order(tmp_path):
+    document = load(formats.write_epub(tmp_path / "book.epub"))
+    assert document.title == "Lighthouses of the North"
+    assert document.text.index("Skagen") < document.text.index("Hanstholm")
+    assert section_of(document, "installed in 1843") == "Lenses"
+
+
+def test_odt_headings_are_sections(tmp_path):
+    document = load(formats.write_odt(tmp_path / "garden.odt"))
+    assert section_of(document, "closes at four") == "Opening hours"
+
+
+@pytest.mark.parametrize("name", ["broken.pptx", "broken.xlsx", "broken.epub", "broken.odt"])
+def test_broken_office_files_name_the_file_and_the_fix(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"this is not a zip archive")
+    with pytest.raises(LoadError, match=name.replace(".", r"\.") + r": not a readable .*(re-save|re-export)"):
+        load(path)

@@ -1,0 +1,29 @@
+"""Span decoding: the best start/end pair, and answers that stay on their line."""
+
+import numpy as np
+
+from assistant.reader.spans import best_spans
+
+
+def scores(peaks_start, peaks_end, n=8):
+    start, end = np.full((1, n), -5.0), np.full((1, n), -5.0)
+    for i, v in peaks_start.items():
+        start[0, i] = v
+    for i, v in peaks_end.items():
+        end[0, i] = v
+    return start, end
+
+
+def test_best_span_is_the_highest_start_plus_end_in_order():
+    start, end = scores({2: 4.0, 5: 1.0}, {3: 3.0, 1: 9.0})
+    [span] = best_spans(start, end, context_starts=[1], lengths=[7])
+    assert (span.start_token, span.end_token) == (2, 3) and span.margin == 7.0 - (-10.0)
+
+
+def test_a_span_never_crosses_a_line_when_lines_are_given():
+    start, end = scores({2: 5.0, 5: 1.0}, {6: 5.0, 5: 2.0})
+    lines = [np.array([0, 0, 0, 1, 1, 1, 1])]  # passage tokens 1..7: a line break after the third
+    [free] = best_spans(start, end, context_starts=[1], lengths=[7])
+    [kept] = best_spans(start, end, context_starts=[1], lengths=[7], lines=lines)
+    assert (free.start_token, free.end_token) == (2, 6)
+    assert (kept.start_token, kept.end_token) == (5, 6)

@@ -1,0 +1,128 @@
+"""The team app in a real browser (Playwright, Debian's Chromium): log in, make a
+collection, upload, ask, reload, reopen the conversation with its sources, rate
+the answer, and find the rating in the exported regression suite; another user
+sees none of it, in the page or through the Gradio API."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, free_port, wait_for_port
+from test_browser import ARTIFACTS, CHROMIUM
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def team_url(tmp_path_factory):
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed: sudo apt-get install chromium")
+    store = tmp_path_factory.mktemp("team-browser")
+    for name in ("amy", "ben"):
+        subprocess.run([sys.executable, "-m", "assistant.cli", "users", "--store", str(store), "add", name,
+                        "--password-stdin"], input=f"{name}-password\n", text=True, check=True, capture_output=True)
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port",
+                                str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process)
+    yield f"http://127.0.0.1:{port}/", store
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a browser may still hold a connection open
+        process.kill()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        yield playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"])
+
+
+def log_in(browser, url, name):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.get_by_label("username").fill(name)
+    page.get_by_label("password").fill(f"{name}-password")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=30_000)
+    return page
+
+
+def choose(page, elem_id, option):
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option).first.click()
+    page.wait_for_timeout(500)
+
+
+def test_log_in_upload_ask_reload_reopen_and_rate(team_url, browser, tmp_path):
+    url, store = team_url
+    page = log_in(browser, url, "amy")
+    page.locator("button[role=tab]", has_text="Documents").click()
+    page.locator("#new-collection textarea").fill("amy-notes")
+    page.locator("#create-collection").click()
+    page.locator("#docs-status").get_by_text("created", exact=False).wait_for(timeout=30_000)
+    document = tmp_path / "lighthouse.txt"
+    document.write_text("The Skagen lighthouse was painted white in 1858 and is 46 metres tall.\n")
+    page.locator("#upload input[type=file]").set_input_files(str(document))
+    page.wait_for_timeout(1500)
+    page.locator("#add").click()
+    page.locator("#docs-status").get_by_text("added", exact=False).wait_for(timeout=120_000)
+    page.locator("button[role=tab]", has_text="Chat").click()
+    page.locator("#question textarea").fill("How tall is the Skagen lighthouse?")
+    page.locator("#ask").click()
+    page.locator("#chat").get_by_text("46 metres", exact=False).last.wait_for(timeout=60_000)
+    page.locator("#sources mark").first.wait_for(timeout=30_000)
+    first_sources = (page.locator("#sources").inner_text(), page.locator("#sources mark").first.inner_text())
+    answer_text = page.locator("#chat").inner_text()
+
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert "46 metres" not in page.locator("#chat").inner_text()
+    choose(page, "conversations", "How tall is the Skagen lighthouse?")
+    page.locator("#chat").get_by_text("46 metres", exact=False).last.wait_for(timeout=30_000)
+    page.locator("#sources mark").first.wait_for(timeout=30_000)
+    assert (page.locator("#sources").inner_text(), page.locator("#sources mark").first.inner_text()) == first_sources
+    assert page.locator("#chat").inner_text() == answer_text
+    page.locator("#thumbs-up").click()
+    page.locator("#notice").get_by_text("feedback saved", exact=False).wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "team-reopened.png"), full_page=True)
+
+    suite = tmp_path / "suite"
+    exported = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--from-feedback", "amy-notes",
+                               "--store", str(store), "--export", str(suite)], capture_output=True, text=True,
+                              timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    [question] = [json.loads(line) for line in (suite / "questions.jsonl").read_text().splitlines()]
+    assert question["question"] == "How tall is the Skagen lighthouse?" and question["sources"] == ["lighthouse.txt"]
+
+
+def test_another_user_sees_none_of_it(team_url, browser):
+    from gradio_client import Client
+
+    url, _ = team_url
+    page = log_in(browser, url, "ben")
+    page.locator("#chat-collection input").click()
+    page.wait_for_timeout(500)
+    assert page.get_by_role("option", name="amy-notes").count() == 0
+    page.keyboard.press("Escape")
+    page.locator("#conversations input").click()
+    page.wait_for_timeout(500)
+    assert page.get_by_role("option").filter(has_text="Skagen").count() == 0
+    client = Client(url, auth=("ben", "ben-password"), verbose=False)
+    with pytest.raises(Exception, match="amy-notes"):
+        client.predict("How tall is the Skagen lighthouse?", [], "amy-notes", api_name="/ask")
