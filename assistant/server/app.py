@@ -18,6 +18,7 @@ import argparse
 import ipaddress
 import os
 import socket
+import sys
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -128,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--host {args.host} is reachable from other machines and the server has no accounts: "
                      "add one (assistant users add NAME --admin), or set an API key and --auth, or pass --no-auth "
                      "if an open server is meant")
+    database = args.database or ""
+    if args.chroma_host and not database.startswith("postgresql"):
+        print("assistant serve: note: the catalog and keyword index stay in this machine's store folder; servers "
+              "that share this Chroma server must also share --database postgresql://... to agree", file=sys.stderr)
     import uvicorn
 
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
