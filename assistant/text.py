@@ -27,8 +27,8 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
     """Split ``text`` into sentences; ``start``/``end`` are offsets into ``text`` plus ``offset``."""
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        if match.group().strip() and _is_abbreviation(text, match.start()):
-            continue
+        if match.group().strip() and "\n" not in match.group() and _is_abbreviation(text, match.start()):
+            continue  # "etc. and" goes on; "etc.\n• next item" is a new line
         following = text[match.end() : match.end() + 1]
         if match.group().strip() and following and following.islower():
             continue

@@ -23,7 +23,7 @@ class ScriptedReader:
         self.answers = answers
         self.questions = []
 
-    def read(self, question, texts):
+    def read(self, question, texts, candidates=1):
         self.questions.append(question)
         spans = []
         for i, text in enumerate(texts):
@@ -112,3 +112,25 @@ def test_reader_options_that_do_not_apply_are_refused_by_name(fake_collection):
 
     with pytest.raises(ConfigError, match="base_url"):
         answerers.create("reader", fake_collection(), base_url="http://127.0.0.1:1")
+
+
+def test_among_near_ties_the_span_whose_line_the_question_names_wins():
+    from assistant.answerers.reader import supported_span
+
+    text = ("• mentor: a person who helps novice maintainers with packaging etc.\n"
+            "• Debian Developer (DD): a member of the Debian project with full upload rights.\n"
+            "• Debian Maintainer (DM): a person with limited upload rights.")
+    passage = Passage(id="p", source="guide.pdf", page=1, start=0, end=len(text), text=text)
+
+    def span(answer, margin, runners_up=()):
+        start = text.index(answer)
+        return ReaderSpan(0, start, start + len(answer), answer, margin, runners_up)
+
+    best = span("full upload rights", 4.5, (span("limited upload rights", 3.5),))
+    assert supported_span("What upload rights does a Debian Maintainer have?", passage, best).text == \
+        "limited upload rights"
+    assert supported_span("What upload rights does a Debian Developer have?", passage, best).text == \
+        "full upload rights"
+    far = span("full upload rights", 9.0, (span("limited upload rights", 3.5),))  # not a near tie: the reader decides
+    assert supported_span("What upload rights does a Debian Maintainer have?", passage, far).text == \
+        "full upload rights"

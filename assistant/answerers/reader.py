@@ -29,6 +29,8 @@ from assistant.text import Sentence, leans_on_previous, sentences
 from assistant.types import Answer, Citation, Passage
 
 CALIBRATION = "calibration.json"
+CANDIDATES = 8  # spans per passage the reader returns for ``supported_span`` to choose among
+TIE_MARGIN = 1.5  # logits: how far below the best span a better-supported one may score
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,27 @@ def quote_around(passage: Passage, start: int, end: int) -> Sentence:
     return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
 
 
+def supported_span(question: str, passage: Passage, span: ReaderSpan) -> ReaderSpan:
+    """Among the reader's spans of a passage that score within ``TIE_MARGIN`` of its best,
+    the one whose sentence holds the most of the question's words (then the one with
+    the fewest other words, then the best scored). Lists and tables hold many look-alike lines ("Debian Developer: full
+    upload rights" / "Debian Maintainer: limited upload rights"), where the reader
+    alone cannot tell which line the question names."""
+    from index.terms import terms
+
+    asked = set(terms(question))
+    if not asked or not span.runners_up:
+        return span
+
+    def support(candidate: ReaderSpan) -> tuple[float, float, float]:
+        said = set(terms(quote_around(passage, candidate.start, candidate.end).text))
+        shared = len(asked & said)
+        return round(shared / len(asked), 3), round(shared / max(len(said), 1), 3), candidate.margin
+
+    near = [c for c in (span, *span.runners_up) if c.margin >= span.margin - TIE_MARGIN and short_form(c.text)]
+    return max(near, key=support)
+
+
 def short_form(text: str) -> str:
     return text.strip().strip(",;:").strip()
 
@@ -90,7 +113,7 @@ class ReaderAnswerer:
     def rank(self, question: str, passages: list[Passage]) -> list[tuple[float, Passage, ReaderSpan]]:
         """The passages read (all retrieved, or the first ``max_passages``), best first by the fused score."""
         passages = passages[: self.max_passages] if self.max_passages else passages
-        spans = self._reader().read(question, [p.text for p in passages])
+        spans = self._reader().read(question, [p.text for p in passages], candidates=CANDIDATES)
         scored = [(self.calibration.fuse(s.margin, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 
@@ -102,6 +125,7 @@ class ReaderAnswerer:
         if not ranked:
             return Answer(answer=decline_message(question), declined=True, **base)
         fused, passage, span = ranked[0]
+        span = supported_span(query, passage, span)
         confidence = self.calibration.confidence(fused)
         short = short_form(span.text)
         off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic

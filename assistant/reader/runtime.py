@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError
-from assistant.reader.spans import best_spans
+from assistant.reader.spans import top_spans
 from assistant.reader.windows import Encoder, batch
 from index.embedders.minilm import model_folder
 
@@ -33,15 +33,16 @@ class ReaderSpan:
     end: int
     text: str
     margin: float  # span score minus the "no answer" score of its window; > 0: the reader prefers the span
+    runners_up: tuple["ReaderSpan", ...] = ()  # the passage's next best spans, best first
 
 
 def weights_folder() -> Path:
     return Path(str(resources.files("assistant.reader") / "weights"))
 
 
-_LINE_END = re.compile(r"(?<=[.;!])[ \t]*\n")
-"""A line break after a finished sentence or record: answers do not run across one (an
-FAQ's question line, ending in "?", runs on into its answer)."""
+_LINE_END = re.compile(r"(?<=[.;!])[ \t]*\n|\n[ \t]*\n")
+"""A line break after a finished sentence or record, or a blank line: answers do not run
+across one (an FAQ's question line, ending in "?", runs on into its answer)."""
 
 
 class Reader:
@@ -50,8 +51,9 @@ class Reader:
         self.encoder = encoder
         self.batch_size = batch_size
 
-    def read(self, question: str, texts: list[str]) -> list[ReaderSpan]:
-        """The best span of each passage (one per passage, in order)."""
+    def read(self, question: str, texts: list[str], candidates: int = 1) -> list[ReaderSpan]:
+        """The best span of each passage (one per passage, in order), with up to
+        ``candidates - 1`` runners-up of that passage."""
         if not texts:
             return []
         tokens = self.encoder.tokens([question, *texts])
@@ -63,17 +65,22 @@ class Reader:
             part = windows[i : i + self.batch_size]
             start, end = self.run(batch(part))
             lines = [np.searchsorted(breaks[w.passage], w.offsets[:, 0], side="right") for w in part]
-            spans.extend(best_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part],
-                                    lines=lines))
-        best: dict[int, ReaderSpan] = {}
-        for window, span in zip(windows, spans):
-            if window.passage in best and best[window.passage].margin >= span.margin:
-                continue
-            first = int(window.offsets[span.start_token - window.context_start][0])
-            last = int(window.offsets[span.end_token - window.context_start][1])
-            text = texts[window.passage]
-            best[window.passage] = ReaderSpan(window.passage, first, last, text[first:last], span.margin)
-        return [best[i] for i in range(len(texts))]
+            spans.extend(top_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part],
+                                   lines=lines, k=candidates))
+        found: dict[int, dict[tuple[int, int], ReaderSpan]] = {}
+        for window, window_spans in zip(windows, spans):
+            for span in window_spans:
+                first = int(window.offsets[span.start_token - window.context_start][0])
+                last = int(window.offsets[span.end_token - window.context_start][1])
+                seen = found.setdefault(window.passage, {})
+                if (first, last) not in seen or seen[first, last].margin < span.margin:
+                    seen[first, last] = ReaderSpan(window.passage, first, last, texts[window.passage][first:last],
+                                                   span.margin)
+        result = []
+        for i in range(len(texts)):
+            ranked = sorted(found[i].values(), key=lambda s: -s.margin)
+            result.append(replace(ranked[0], runners_up=tuple(ranked[1:candidates])))
+        return result
 
 
 def torch_runner(model) -> Run:

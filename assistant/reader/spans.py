@@ -25,10 +25,17 @@ class WindowSpan:
 
 def best_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
                max_tokens: int = MAX_ANSWER_TOKENS, lines: list[np.ndarray] | None = None) -> list[WindowSpan]:
-    """The best span in each window's passage tokens: end not before start, at most
-    ``max_tokens`` long, and, given each token's line number (``lines``: lines end
-    where a list item, a table row or a paragraph does), within one line. ``lengths``
-    counts each window's passage tokens."""
+    """The best span in each window's passage tokens (``top_spans`` with one per window)."""
+    return [spans[0] for spans in top_spans(start, end, context_starts, lengths, max_tokens, lines, k=1)]
+
+
+def top_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
+              max_tokens: int = MAX_ANSWER_TOKENS, lines: list[np.ndarray] | None = None,
+              k: int = 1) -> list[list[WindowSpan]]:
+    """The ``k`` best spans in each window's passage tokens, best first: end not before
+    start, at most ``max_tokens`` long, and, given each token's line number (``lines``:
+    lines end where a list item, a table row or a paragraph does), within one line.
+    ``lengths`` counts each window's passage tokens."""
     result = []
     for row, (first, count) in enumerate(zip(context_starts, lengths)):
         s = np.asarray(start[row, first : first + count], dtype=np.float64)
@@ -39,7 +46,12 @@ def best_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], le
         if lines is not None:
             invalid |= lines[row][:, None] != lines[row][None, :]
         pairs[invalid] = -np.inf
-        i, j = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
-        result.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]),
-                                 float(start[row, 0]) + float(end[row, 0])))
+        null = float(start[row, 0]) + float(end[row, 0])
+        flat = np.argsort(pairs, axis=None)[::-1][:k]
+        spans = []
+        for index in flat:
+            i, j = np.unravel_index(int(index), pairs.shape)
+            if np.isfinite(pairs[i, j]) or not spans:
+                spans.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]), null))
+        result.append(spans)
     return result
