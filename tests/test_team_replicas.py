@@ -63,6 +63,15 @@ def test_upload_through_one_replica_ask_and_delete_through_the_other(cluster):
     assert status == 200 and "ninety days" not in answer["answer"]
     assert all(c["source"] != "pump.txt" for c in answer["citations"])
     assert [d["source"] for d in call(f"{a}/v1/collections/ann-boats/documents", token=token)[1]] == ["deck.txt"]
+    call(f"{a}/v1/collections/ann-boats/documents", "POST", token, files=[("log.txt", "The log is kept daily.")])
+    assert [d["source"] for d in call(f"{b}/v1/collections/ann-boats/documents", token=token)[1]] == \
+        ["deck.txt", "log.txt"]  # A's own copy of the deleted file does not come back with A's next upload
+    status, report = call(f"{b}/v1/collections/ann-boats/documents", "POST", token,
+                          files=[("deck.txt", "The deck is painted blue every autumn.")])  # A's upload, replaced via B
+    assert status == 200 and report["files"]["failed"] == [], report
+    status, answer = call(f"{a}/v1/ask", "POST", token, {"question": "What colour is the deck painted?",
+                                                         "collection": "ann-boats"})
+    assert "blue" in answer["answer"] and "grey" not in answer["answer"]
     stored = call(f"{a}/v1/conversations/{answer['conversation_id']}", token=token)[1]
     assert stored["messages"][0]["answer"]["answer"] == answer["answer"]  # written by one replica, read by the other
 

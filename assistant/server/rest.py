@@ -126,17 +126,17 @@ def router(team: Team) -> APIRouter:
 
         bot = team.for_writing(user, name)
         folder = team.store_folder / "uploads" / name
-        failed = []
+        failed, stored = [], []
         with tempfile.TemporaryDirectory() as scratch:
             for upload in files:
                 original = Path(upload.filename or "upload").name
                 staged = Path(scratch) / original
                 staged.write_bytes(upload.file.read())
                 try:
-                    store_upload(staged, original, folder)
+                    stored.append(store_upload(staged, original, folder))
                 except UploadError as exc:
                     failed.append({"path": original, "error": str(exc)})
-        report = bot.index([folder]).to_json() if folder.exists() else _empty_report(name)
+        report = team.index_uploads(bot, stored).to_json() if stored else _empty_report(name)
         report["files"]["failed"] = failed + report["files"]["failed"]
         return report
 

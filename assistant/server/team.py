@@ -79,3 +79,13 @@ class Team:
     def for_writing(self, user: User, name: str):
         self.access.check_write(user, name, self.existing())
         return self.assistants.get(name)
+
+    def index_uploads(self, bot, stored: list[Path]):
+        """Index files just uploaded (not their folder: a document deleted through another
+        replica must not come back from this replica's copy). An upload replaces a document
+        of the same name, whichever replica it came through."""
+        catalog = bot.collection.catalog
+        elsewhere = [p.name for p in stored if catalog.owners([p.name]).get(p.name) not in (None, str(p.resolve()))]
+        if elsewhere:
+            bot.delete(elsewhere)
+        return bot.index(stored)

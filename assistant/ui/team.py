@@ -164,15 +164,15 @@ def build_team_app(team: Team):
         except AssistantError as exc:
             return _note(str(exc), bad=True), gr.update()
         folder = team.store_folder / "uploads" / collection
-        lines = []
+        lines, stored = [], []
         for file in files:
             path = Path(file if isinstance(file, str) else file.name)
             try:
-                store_upload(path, getattr(file, "orig_name", None) or path.name, folder)
+                stored.append(store_upload(path, getattr(file, "orig_name", None) or path.name, folder))
             except (UploadError, OSError) as exc:
                 lines.append(f"<li class='declined'>{html.escape(str(exc))}</li>")
-        if folder.exists():
-            report = bot.index([folder])
+        if stored:
+            report = team.index_uploads(bot, stored)
             lines.insert(0, f"<li>{report.added} added, {report.updated} updated; {report.embedded} passages "
                             "embedded</li>")
             lines += [f"<li class='declined'>{html.escape(Path(f.path).name)}: {html.escape(f.error)}</li>"
