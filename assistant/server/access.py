@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 
 from assistant.server.accounts import LOCAL_ADMIN, User
 from assistant.server.database import Database, collections, members, now, users
@@ -95,8 +95,3 @@ class Access:
                 c.execute(insert(members), fresh)
             if everyone is not None:
                 c.execute(collections.update().where(collections.c.name == name).values(everyone=everyone))
-
-    def unshare(self, name: str, user_names: list[str]) -> None:
-        with self.db.engine.begin() as c:
-            ids = [r[0] for r in c.execute(select(users.c.id).where(users.c.name.in_(user_names)))]
-            c.execute(delete(members).where(members.c.collection == name, or_(*(members.c.user_id == i for i in ids))))
