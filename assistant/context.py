@@ -6,6 +6,8 @@ at a sentence boundary; what does not fit is dropped, never cut mid-sentence.
 
 from __future__ import annotations
 
+import re
+
 from index.chunking import count_tokens
 
 from assistant.text import sentences
@@ -33,9 +35,20 @@ def pack(passages: list[Passage], budget: int) -> list[Passage]:
     return packed
 
 
+_TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
+
+
+def fenced(text: str) -> str:
+    """Document text that cannot open or close a ``<source>`` block: a ``<source``
+    or ``</source`` written in it loses its ``<`` (to ``‹``), so it reads the same
+    to the model but is no fence. Nothing else changes, so quotes still match."""
+    return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
+
+
 def format_sources(passages: list[Passage]) -> str:
     blocks = []
     for n, p in enumerate(passages, start=1):
         page = f", page {p.page}" if p.page is not None else ""
-        blocks.append(f"<source id=\"{n}\" name=\"{p.source}{page}\">\n{p.text}\n</source>")
+        name = fenced(f"{p.source}{page}").replace('"', "'")
+        blocks.append(f"<source id=\"{n}\" name=\"{name}\">\n{fenced(p.text)}\n</source>")
     return "\n\n".join(blocks)

@@ -114,11 +114,16 @@ def is_follow_up(question: str) -> bool:
 
 
 def rewrite(question: str, history: list[str]) -> str:
-    """The stand-alone form of ``question`` given the earlier questions (most recent last)."""
+    """The stand-alone form of ``question`` given the earlier questions (most recent last).
+
+    Each turn is resolved against the ``FOLLOW_UP_WINDOW`` turns before it, already
+    resolved, so the work grows linearly with the history's length."""
+    from assistant.limits import FOLLOW_UP_WINDOW
+
     resolved: list[str] = []
-    for turn in history:
-        resolved.append(_rewrite_one(turn, resolved))
-    return _rewrite_one(question, resolved)
+    for turn in history[-2 * FOLLOW_UP_WINDOW:]:
+        resolved.append(_rewrite_one(turn, resolved[-FOLLOW_UP_WINDOW:]))
+    return _rewrite_one(question, resolved[-FOLLOW_UP_WINDOW:])
 
 
 def _rewrite_one(question: str, history: list[str]) -> str:

@@ -8,18 +8,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from assistant import followup
+from assistant import followup, limits
 from assistant.answerers import Answerer
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer
 
 
 def as_input(value: Any) -> dict:
+    """The question and its history, checked against the length limits (``limits.py``)."""
     if isinstance(value, str):
-        return {"question": value, "history": []}
-    if isinstance(value, dict) and "question" in value:
-        return {"question": value["question"], "history": list(value.get("history") or [])}
-    raise TypeError('the chain takes a question string or {"question": str, "history": [str, ...]}')
+        data = {"question": value, "history": []}
+    elif isinstance(value, dict) and "question" in value:
+        data = {"question": value["question"], "history": list(value.get("history") or [])}
+    else:
+        raise TypeError('the chain takes a question string or {"question": str, "history": [str, ...]}')
+    limits.check(data["question"], data["history"])
+    return data
 
 
 class Pipeline:

@@ -118,3 +118,27 @@ def test_upload_names_are_sanitised_and_limits_enforced(tmp_path):
         store_upload(source, "run.exe", folder)
     with pytest.raises(UploadError, match="over the"):
         store_upload(source, "big.txt", folder, max_bytes=2)
+
+
+def test_section_titles_with_markup_are_text_and_markdown_images_do_not_load():
+    from assistant.ui.render import answer_markdown, sources_html
+
+    text = "The kayak rents for 35 euros a day."
+    passage = Passage(id="x", source="rentals.xlsx", page=None, start=0, end=len(text), text=text)
+    citation = Citation(n=1, source="rentals.xlsx", page=None, section="Sheet <img src=x onerror=alert(1)>", start=0,
+                        end=len(text), quote=text)
+    answer = Answer(question="q", rewritten_question="q", declined=False, citations=[citation], passages=[passage],
+                    answer="![x](https://tracker.example/pixel.png) 35 euros [1] as [2] says")
+    rendered = sources_html(answer)
+    assert "<img" not in rendered and "Sheet &lt;img src=x onerror=alert(1)&gt;" in rendered
+    chat = answer_markdown(answer)
+    assert "![" not in chat and "](https" not in chat, "no Markdown image or link survives"
+    assert "[[1]](#source-1)" in chat and "#source-2" not in chat, "only real citations become links"
+
+
+def test_the_single_user_app_has_no_llm_address_a_visitor_can_set(tmp_path):
+    from assistant.ui.app import Assistants, build_app
+
+    demo = build_app(Assistants(str(tmp_path)), "default", tmp_path / "uploads")
+    labels = [c.get("props", {}).get("label") or "" for c in demo.get_config_file()["components"]]
+    assert "Model name" in labels and not any("URL" in label for label in labels)

@@ -95,7 +95,7 @@ def test_document_html_is_shown_as_text_and_never_runs(page, tmp_path):
     document = tmp_path / "injected.txt"
     document.write_text("The harbour bell rings at noon <script>alert(1)</script> <b>bold claim</b> every Sunday.\n")
     upload(page, document)
-    ask(page, "When does the harbour bell ring?", "harbour bell")
+    ask(page, "When does the harbour bell ring?", "noon")  # only in the answer, not in the question
     page.wait_for_timeout(1000)
     assert page.dialogs == []
     assert "<script>alert(1)</script>" in page.locator("#sources").inner_text()

@@ -126,3 +126,40 @@ def test_another_user_sees_none_of_it(team_url, browser):
     client = Client(url, auth=("ben", "ben-password"), verbose=False)
     with pytest.raises(Exception, match="amy-notes"):
         client.predict("How tall is the Skagen lighthouse?", [], "amy-notes", api_name="/ask")
+
+
+def test_markup_in_headings_and_sheet_names_is_shown_as_text_and_never_runs(team_url, browser, tmp_path):
+    import openpyxl
+
+    from helpers.api_client import call
+
+    url, store = team_url
+    token = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "--store", str(store), "token", "amy"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    api = url.rstrip("/")
+    assert call(f"{api}/v1/collections", "POST", token, {"name": "amy-traps"})[0] == 201
+    trap = ("<html><body><h1>Ferries</h1><h2>&lt;img src=x onerror=\"window.__pwned=1\"&gt; Timetable</h2>"
+            "<p>The night ferry to Tallinn leaves at 23:45 from pier 4.</p></body></html>")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "<img src=x onerror=alert(1)>"
+    for row in (("Boat", "Daily rent"), ("Kayak", "35 euros"), ("Canoe", "48 euros")):
+        sheet.append(row)
+    workbook.save(tmp_path / "rentals.xlsx")
+    status, report = call(f"{api}/v1/collections/amy-traps/documents", "POST", token,
+                          files=[("trap.html", trap), ("rentals.xlsx", (tmp_path / "rentals.xlsx").read_bytes())])
+    assert status == 200 and report["files"]["added"] == 2, report
+
+    page = log_in(browser, url, "amy")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    choose(page, "chat-collection", "amy-traps")
+    for question, expected in (("When does the night ferry to Tallinn leave?", "<img src=x onerror=\"window.__pwned=1\">"),
+                               ("How much is the daily rent of a kayak?", "<img src=x onerror=alert(1)>")):
+        page.locator("#question textarea").fill(question)
+        page.locator("#ask").click()
+        page.locator("#sources").get_by_text(expected, exact=False).first.wait_for(timeout=60_000)
+        assert page.locator("#sources img").count() == 0
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "team-markup-as-text.png"), full_page=True)
+    assert page.evaluate("window.__pwned") is None and dialogs == []

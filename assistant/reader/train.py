@@ -1,8 +1,11 @@
 """Fine-tune all-MiniLM-L6-v2 into the reader.
 
     python -m assistant.reader.train --data ../shared/train/squad-reader --out runs/reader
+    python -m assistant.reader.train --data ../shared/train/squad-reader --data ../shared/train/qa-extra \
+        --mix squad-reader=0.3 --negatives 0.5 --init assistant/reader/weights/reader.safetensors --out runs/reader
 
-Seeded; prints progress and, after each epoch, dev exact match, F1 and has-answer
+Several ``--data`` folders train one model; ``--mix SOURCE=SHARE`` sets the share of a
+source's questions drawn each epoch (above 1: repeated). Seeded; prints progress and, after each epoch, dev exact match, F1 and has-answer
 AUC; writes a resumable checkpoint every ``--checkpoint-every`` steps (``--resume``
 continues from it) and ``reader.safetensors`` of the best epoch by dev F1 + AUC.
 bf16 autocast on CPUs with native bf16, CUDA when present. ``--max-steps`` and
@@ -66,14 +69,32 @@ class Featurizer:
         return [label(w, answer) for w in self.windows(question, context)]
 
 
-def epoch_examples(split: data.Split, features: Featurizer, rng: random.Random, unanswerable: int = 1) -> list[Example]:
-    """Each question with its own paragraph (SQuAD 2.0's unanswerables ``unanswerable``
-    times: they are the rare, hard "no answer" cases) and with one sampled negative."""
+def drawn(split: data.Split, mix: dict[str, float], rng: random.Random) -> list[data.Question]:
+    """This epoch's questions: of each source its ``mix`` share (default all), drawn anew
+    every epoch, so a down-weighted source still shows all its questions over a run.
+    A share is named by the whole source (``qa-extra/qed_train``) or either part of it."""
+    chosen = []
+    for source in split.sources():
+        own = [q for q in split.questions if q.source == source]
+        folder, _, dataset = source.partition("/")
+        share = mix.get(source, mix.get(dataset, mix.get(folder, 1.0)))
+        whole, part = int(share), share - int(share)
+        chosen.extend(own * whole)
+        chosen.extend(rng.sample(own, round(part * len(own))))
+    return chosen
+
+
+def epoch_examples(split: data.Split, features: Featurizer, rng: random.Random, unanswerable: int = 1,
+                   mix: dict[str, float] | None = None, negatives: float = 1.0) -> list[Example]:
+    """Each drawn question with its own paragraph (unanswerables ``unanswerable`` times:
+    they are the rare, hard "no answer" cases) and, with probability ``negatives``, one
+    sampled paragraph without its answer."""
+    questions = drawn(split, mix or {}, rng)
     examples = []
-    for q in split.questions:
+    for q in questions:
         for _ in range(1 if q.answers else unanswerable):
             examples.extend(features.examples(q, q.context))
-    for q, context in data.sample_negatives(split, rng):
+    for q, context in data.sample_negatives(split, rng, questions, rate=negatives):
         examples.extend(features.examples(q, context))
     return examples
 
@@ -132,7 +153,8 @@ def auc(positive: list[float], negative: list[float]) -> float:
 def evaluate(model: ReaderModel, split: data.Split, features: Featurizer, device: torch.device) -> dict:
     """EM and F1 of the best span on each answerable question's own paragraph, and the
     AUC of "span beats no-answer" between those and the paragraphs without an answer
-    (SQuAD 2.0 unanswerables and each question's most similar other paragraph)."""
+    (unanswerables and each question's most similar other paragraph): over all
+    questions, and per source under ``sources``."""
     from evals.metrics import exact_match, f1
 
     jobs = [(q, q.context) for q in split.questions]
@@ -149,18 +171,27 @@ def evaluate(model: ReaderModel, split: data.Split, features: Featurizer, device
         first, last = w.offsets[span.start_token - w.context_start][0], w.offsets[span.end_token - w.context_start][1]
         if n not in best or span.margin > best[n][0]:
             best[n] = (span.margin, split.contexts[context][first:last])
-    ems, f1s, has, hasnt = [], [], [], []
+    groups: dict[str, tuple[list, list, list, list]] = {}
     for n, (q, context) in enumerate(jobs):
         margin, text = best[n]
-        if q.answers and context == q.context:
-            golds = [a for a, _ in q.answers]
-            ems.append(exact_match(text, golds))
-            f1s.append(f1(text, golds))
-            has.append(margin)
-        else:
-            hasnt.append(margin)
-    return {"exact_match": round(float(np.mean(ems)), 4), "f1": round(float(np.mean(f1s)), 4),
-            "has_answer_auc": round(auc(has, hasnt), 4), "answerable": len(has), "no_answer": len(hasnt)}
+        for name in ("all", q.source):
+            ems, f1s, has, hasnt = groups.setdefault(name, ([], [], [], []))
+            if q.answers and context == q.context:
+                golds = [a for a, _ in q.answers]
+                ems.append(exact_match(text, golds))
+                f1s.append(f1(text, golds))
+                has.append(margin)
+            else:
+                hasnt.append(margin)
+
+    def figures(ems: list, f1s: list, has: list, hasnt: list) -> dict:
+        return {"exact_match": round(float(np.mean(ems)), 4), "f1": round(float(np.mean(f1s)), 4),
+                "has_answer_auc": round(auc(has, hasnt), 4), "answerable": len(has), "no_answer": len(hasnt)}
+
+    result = figures(*groups.pop("all"))
+    if len(groups) > 1:
+        result["sources"] = {name: figures(*lists) for name, lists in sorted(groups.items())}
+    return result
 
 
 # -- training --------------------------------------------------------------------------------------
@@ -168,7 +199,12 @@ def evaluate(model: ReaderModel, split: data.Split, features: Featurizer, device
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m assistant.reader.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", required=True, type=Path, help="folder with train.jsonl.gz and dev.jsonl.gz")
+    parser.add_argument("--data", required=True, type=Path, action="append",
+                        help="folder with train.jsonl.gz and dev.jsonl.gz (repeat for several sources)")
+    parser.add_argument("--mix", action="append", default=[], metavar="SOURCE=SHARE",
+                        help="share of a source's training questions drawn each epoch (default 1)")
+    parser.add_argument("--negatives", type=float, default=1.0,
+                        help="chance that a question is also read with a paragraph without its answer")
     parser.add_argument("--out", required=True, type=Path, help="folder for checkpoints, metrics and the weights")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -177,7 +213,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--init", type=Path, help="start from these reader weights instead of all-MiniLM-L6-v2")
     parser.add_argument("--unanswerable", type=int, default=1,
-                        help="times each SQuAD 2.0 unanswerable question is seen per epoch")
+                        help="times each unanswerable question is seen per epoch")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--max-steps", type=int, help="stop after this many steps (tests, trials)")
     parser.add_argument("--limit", type=int, help="use only the first N questions of each split")
@@ -201,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     encoder_folder = model_folder()
     encoder = Encoder(encoder_folder)
-    train = data.load_split(args.data / "train.jsonl.gz", args.limit)
-    dev = data.load_split(args.data / "dev.jsonl.gz", args.limit)
+    mix = parse_mix(args.mix)
+    train = data.load_split([d / "train.jsonl.gz" for d in args.data], args.limit)
+    dev = data.load_split([d / "dev.jsonl.gz" for d in args.data if (d / "dev.jsonl.gz").exists()], args.limit)
     train_features, dev_features = Featurizer(encoder, train), Featurizer(encoder, dev)
     log(f"{len(train.questions)} training and {len(dev.questions)} dev questions on {device}")
 
@@ -215,8 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     model.freeze_embeddings()
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.01)
-    steps_per_epoch = math.ceil(
-        len(epoch_examples(train, train_features, random.Random(0), args.unanswerable)) / args.batch_size)
+
+    def plan_for(rng: random.Random) -> list[Example]:
+        return epoch_examples(train, train_features, rng, args.unanswerable, mix, args.negatives)
+
+    steps_per_epoch = math.ceil(len(plan_for(random.Random(0))) / args.batch_size)
     total = min(args.max_steps or steps_per_epoch * args.epochs, steps_per_epoch * args.epochs)
     warmup = max(int(total * args.warmup), 1)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
@@ -241,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     started, seen = time.perf_counter(), 0
     for epoch in range(step // steps_per_epoch, args.epochs):
         rng = random.Random(args.seed * 1000 + epoch)  # the same epoch order on resume
-        plan = batches(epoch_examples(train, train_features, rng, args.unanswerable), args.batch_size, rng)
+        plan = batches(plan_for(rng), args.batch_size, rng)
         model.train()
         for position, items in enumerate(plan):
             if epoch * steps_per_epoch + position < step:
@@ -266,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{rate:.1f} windows/s")
             if step % args.checkpoint_every == 0:
                 checkpoint()
+                save(model, args.out / "last.safetensors", extra={"step": step, "args": _plain(args)})
         metrics = evaluate(model, dev, dev_features, device)
         metrics.update(epoch=epoch + 1, step=step, minutes=round((time.perf_counter() - started) / 60, 1))
         log(f"dev after epoch {epoch + 1}: {json.dumps(metrics)}")
@@ -282,8 +323,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def parse_mix(entries: list[str]) -> dict[str, float]:
+    mix = {}
+    for entry in entries:
+        name, _, share = entry.partition("=")
+        try:
+            mix[name] = float(share)
+        except ValueError:
+            raise SystemExit(f"--mix {entry!r}: write SOURCE=SHARE, e.g. squad-reader=0.3") from None
+    return mix
+
+
 def _plain(args: argparse.Namespace) -> dict:
-    return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    def plain(v):
+        return [plain(x) for x in v] if isinstance(v, list) else str(v) if isinstance(v, Path) else v
+
+    return {k: plain(v) for k, v in vars(args).items()}
 
 
 if __name__ == "__main__":

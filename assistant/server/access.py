@@ -68,9 +68,18 @@ class Access:
                             f"({info.owner or 'an admin'}) may change it")
         return info
 
-    def create(self, user: User, name: str, existing: list[str]) -> CollectionAccess:
+    def owned_by(self, user: User) -> list[str]:
+        with self.db.engine.connect() as c:
+            return [r[0] for r in c.execute(select(collections.c.name).where(collections.c.owner_id == user.id))]
+
+    def create(self, user: User, name: str, existing: list[str], most: int | None = None) -> CollectionAccess:
         if name in existing or name in self._owned():
             raise Conflict(f"a collection named {name!r} exists already on this server; pick another name")
+        if most is not None and not user.is_admin and len(self.owned_by(user)) >= most:
+            from assistant.server.errors import LimitError
+
+            raise LimitError(f"you have {most} collections, the most one user may make here; delete one, or ask "
+                             "an admin to raise ASSISTANT_MAX_COLLECTIONS_PER_USER", status=429)
         owner = None if user is LOCAL_ADMIN else user.id
         with self.db.engine.begin() as c:
             c.execute(insert(collections).values(name=name, owner_id=owner, everyone=False, created_at=now()))
@@ -80,17 +89,26 @@ class Access:
         with self.db.engine.begin() as c:
             c.execute(delete(collections).where(collections.c.name == name))
 
-    def share(self, name: str, user_names: list[str], everyone: bool | None = None) -> None:
+    def share(self, name: str, user_names: list[str], everyone: bool | None = None,
+              remove: list[str] = (), exactly: bool = False) -> None:
+        """Add ``user_names`` to the collection's readers and take ``remove`` off them
+        (``exactly``: the readers become ``user_names``, no one else); ``everyone``
+        true or false opens or closes it to every user, ``None`` leaves that as it is."""
         with self.db.engine.begin() as c:
             if c.execute(select(collections.c.name).where(collections.c.name == name)).first() is None:
                 c.execute(insert(collections).values(name=name, owner_id=None, everyone=False, created_at=now()))
-            ids = dict(c.execute(select(users.c.name, users.c.id).where(users.c.name.in_(user_names))).all())
-            unknown = sorted(set(user_names) - set(ids))
+            named = set(user_names) | set(remove)
+            ids = dict(c.execute(select(users.c.name, users.c.id).where(users.c.name.in_(named))).all())
+            unknown = sorted(named - set(ids))
             if unknown:
                 raise AccountError(f"no user named {', '.join(map(repr, unknown))}; check the names "
                                    "(GET /v1/users lists them)")
             present = {r[0] for r in c.execute(select(members.c.user_id).where(members.c.collection == name))}
-            fresh = [{"collection": name, "user_id": i} for i in ids.values() if i not in present]
+            wanted = {ids[n] for n in user_names}
+            gone = (present - wanted) if exactly else {ids[n] for n in remove}
+            if gone:
+                c.execute(delete(members).where(members.c.collection == name, members.c.user_id.in_(gone)))
+            fresh = [{"collection": name, "user_id": i} for i in wanted if i not in present]
             if fresh:
                 c.execute(insert(members), fresh)
             if everyone is not None:

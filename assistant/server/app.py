@@ -4,12 +4,19 @@ collections and one application database (``database.py``).
 
     assistant serve [--host 127.0.0.1] [--port 8000] [--store DIR] [--database URL]
                     [--chroma-host H --chroma-port P] [--collection NAME] [--no-auth] [--no-ui]
+                    [--allowed-host NAME ...] [--allowed-origin URL ...]
 
 With accounts (``assistant users add``), every API route takes ``Authorization:
 Bearer TOKEN`` (``assistant users token NAME``) and the app asks for a user name
 and password. Without accounts the server is for the machine's own user: it
 listens on loopback only (``$ASSISTANT_API_KEY`` and ``--auth`` still work as
 before), unless ``--no-auth`` says an open server is meant.
+
+Requests must name this server in ``Host`` (loopback names, the ``--host``
+address, and each ``--allowed-host``), so a DNS-rebound page cannot reach it; no
+other site's page gets credentialed cross-origin access unless ``--allowed-origin``
+names it. Limits (``limits.py``) bound bodies, uploads and collections; the outer
+layer (``guard.py``) adds security headers and a script policy to every response.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from assistant.errors import AssistantError, QuestionError
-from assistant.server.errors import AccountError, Conflict, Forbidden, NotFound
+from assistant.server.errors import AccountError, Conflict, Forbidden, LimitError, NotFound
+from assistant.server.limits import ServerLimits
 from assistant.server.openai_compat import router as openai_router
 from assistant.server.rest import router as rest_router
 from assistant.server.team import Team, Unauthorized
@@ -32,10 +40,11 @@ from index.errors import IndexingError
 
 STATUS = ((Unauthorized, 401), (NotFound, 404), (Forbidden, 403), (Conflict, 409), (AccountError, 400),
           (QuestionError, 400), (IndexingError, 400))
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else headers
     body = {"error": {"message": message, "type": "invalid_request_error", "code": str(status), "param": None},
             "detail": message}
     return JSONResponse(body, status_code=status, headers=headers)
@@ -43,22 +52,44 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def create_app(store: str | None = None, collection: str = "default", api_key: str | None = None,
                auth: tuple[str, str] | None = None, ui: bool = True, database: str | None = None,
-               **options) -> FastAPI:
+               allowed_hosts: list[str] | None = None, allowed_origins: list[str] | None = None,
+               limits: ServerLimits | None = None, **options) -> FastAPI:
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    from assistant.server import audit
+    from assistant.server.guard import Guard
     from assistant.ui.app import Assistants
 
+    limits = limits or ServerLimits.from_env()
     database = database or os.environ.get("ASSISTANT_DATABASE_URL")
     if database and database.startswith("postgresql"):
         options["database_url"] = database  # the catalog and keyword index go there too, shared by every replica
     assistants = Assistants(store, **options)
-    team = Team(assistants, collection, database=database, api_key=api_key)
+    team = Team(assistants, collection, database=database, api_key=api_key, limits=limits)
     team.database.engine  # noqa: B018 - open and migrate now: a bad URL fails at start, not on the first request
-    app = FastAPI(title="Document assistant", description="Answers from your documents, with citations.")
+    _private(team.store_folder)
+    audit.to_file(team.store_folder / "audit.log")
+    # /docs would load Swagger UI from a CDN; the description stays at /openapi.json
+    app = FastAPI(title="Document assistant", description="Answers from your documents, with citations.",
+                  docs_url=None, redoc_url=None)
     app.state.team = team
+
+    @app.exception_handler(LimitError)
+    def limit_error(request: Request, exc: LimitError) -> JSONResponse:
+        retry = {"Retry-After": str(int(exc.retry_after + 0.999))} if exc.retry_after else None
+        return _error(exc.status, str(exc), retry)
+
+    store_path = str(team.store_folder.resolve())
+
+    def plain(message: str) -> str:
+        """A message without the server's own paths in it."""
+        return message.replace(store_path, "STORE")
 
     @app.exception_handler(AssistantError)
     def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-        return _error(status, str(exc))
+        return _error(status, plain(str(exc)))
 
     @app.exception_handler(Unauthorized)
     def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
@@ -67,31 +98,51 @@ def create_app(store: str | None = None, collection: str = "default", api_key: s
 
     @app.exception_handler(IndexingError)
     def indexing_error(request: Request, exc: IndexingError) -> JSONResponse:
-        return _error(400, str(exc))
+        return _error(400, plain(str(exc)))
 
     app.include_router(rest_router(team))
     app.include_router(openai_router(team.for_reading, team.visible_names, team.authenticate))
     if ui:
-        app = _mount_ui(app, team, auth)
+        from assistant.server import webapp
+
+        app = webapp.mount(app, team, auth, limits)
+    # outermost last: the host check, then CORS (only for the named origins), then the guard
+    app.add_middleware(Guard, body_limit=limits.body_bytes, token_ok=_token_check(team))
+    app.add_middleware(CORSMiddleware, allow_origins=list(allowed_origins or []), allow_credentials=bool(allowed_origins),
+                       allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES + list(allowed_hosts or []))
     return app
 
 
-def _mount_ui(app: FastAPI, team: Team, fixed: tuple[str, str] | None) -> FastAPI:
-    """With accounts, the team app behind a login with each user's name and password;
-    without, the single-user app (behind ``--auth`` when given)."""
-    import gradio as gr
+def _token_check(team: Team):
+    async def token_ok(header: str) -> bool:
+        import anyio
 
-    from assistant.ui.render import CSS
+        return await anyio.to_thread.run_sync(team.authorization_ok, header)
 
-    if team.accounts.any():
-        from assistant.ui.team import build_team_app
+    return token_ok
 
-        demo, login = build_team_app(team), (lambda name, password: team.accounts.login(name, password) is not None)
-    else:
-        from assistant.ui.app import build_app
 
-        demo, login = build_app(team.assistants, team.default, team.store_folder / "uploads"), fixed
-    return gr.mount_gradio_app(app, demo.queue(default_concurrency_limit=4), path="/", auth=login, css=CSS)
+def _private(folder) -> None:
+    """The store holds every collection and the accounts: readable by the server's user only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    for path in folder.glob("*.sqlite3*"):
+        path.chmod(0o600)
+
+
+def host_names(host: str, extra: list[str]) -> list[str]:
+    """The ``Host`` names this server answers to: loopback, the address it listens on
+    (for 0.0.0.0 or ::, the machine's names and addresses) and ``extra``."""
+    names = [host, *extra]
+    if host in ("0.0.0.0", "::", ""):
+        machine = socket.gethostname()
+        names += [machine, socket.getfqdn()]
+        try:
+            names += sorted({info[4][0] for info in socket.getaddrinfo(machine, None)})
+        except OSError:
+            pass
+    return [n for n in names if n not in ("0.0.0.0", "::", "")]
 
 
 def is_loopback(host: str) -> bool:
@@ -120,10 +171,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="without accounts: USER:PASSWORD for the app")
     parser.add_argument("--no-auth", action="store_true", help="allow a non-loopback address without accounts")
     parser.add_argument("--no-ui", action="store_true", help="the API only")
+    parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                        help="a host name clients use to reach this server (Host header); loopback names and the "
+                             "--host address are always allowed")
+    parser.add_argument("--allowed-origin", action="append", default=[], metavar="URL",
+                        help="a web origin (https://app.example.org) whose pages may call the API with credentials")
     args = parser.parse_args(argv)
     api_key = os.environ.get(args.api_key_env) or None
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     app = create_app(args.store, args.collection, api_key=api_key, auth=parse_auth(args.auth), ui=not args.no_ui,
-                     database=args.database, chroma_host=args.chroma_host, chroma_port=args.chroma_port)
+                     database=args.database, chroma_host=args.chroma_host, chroma_port=args.chroma_port,
+                     allowed_hosts=host_names(args.host, args.allowed_host), allowed_origins=args.allowed_origin)
     keys = api_key is not None and (args.auth is not None or args.no_ui)
     if not is_loopback(args.host) and not args.no_auth and not keys and not app.state.team.accounts.any():
         parser.error(f"--host {args.host} is reachable from other machines and the server has no accounts: "

@@ -29,6 +29,8 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("sessions_after", DateTime(timezone=True)),  # web sessions started before this are void
 )
 tokens = Table(
     "tokens", metadata,
@@ -115,6 +117,9 @@ class Database:
         if sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
         self._migrate(engine)
+        if sqlite and engine.url.database:
+            for path in Path(engine.url.database).parent.glob(Path(engine.url.database).name + "*"):
+                path.chmod(0o600)  # accounts and conversations: the server's user only
         return engine
 
     def _migrate(self, engine: Engine) -> None:

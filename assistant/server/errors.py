@@ -28,3 +28,13 @@ class NotFound(ServerError):
 
 class Conflict(ServerError):
     """The name is taken (HTTP 409)."""
+
+
+class LimitError(ServerError):
+    """A request went over one of the server's limits; ``status`` is its HTTP status
+    (413 too large, 429 too many, 400 otherwise) and ``retry_after`` the seconds to wait."""
+
+    def __init__(self, message: str, status: int = 413, retry_after: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after

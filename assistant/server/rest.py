@@ -8,6 +8,7 @@ change. The OpenAPI description is at ``/openapi.json``, the docs at ``/docs``.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from assistant.server import audit
 from assistant.server.accounts import User
 from assistant.server.conversations import stored_answer
 from assistant.server.team import Team
@@ -34,8 +36,9 @@ class NewCollection(BaseModel):
 
 
 class ShareRequest(BaseModel):
-    users: list[str] = Field(default_factory=list)
+    users: list[str] = Field(default_factory=list, description="users who may read and ask, added to those who may")
     everyone: bool | None = Field(None, description="true: every user may read and ask; false: only those named")
+    remove: list[str] = Field(default_factory=list, description="users who may no longer read it")
 
 
 class Rename(BaseModel):
@@ -98,7 +101,7 @@ def router(team: Team) -> APIRouter:
         from index.store import check_collection_name
 
         check_collection_name(request.name)
-        info = team.access.create(user, request.name, team.existing())
+        info = team.access.create(user, request.name, team.existing(), team.limits.collections_per_user)
         team.assistants.get(request.name).collection.vectors  # noqa: B018 - creates it in the vector store
         return info.to_json()
 
@@ -108,12 +111,22 @@ def router(team: Team) -> APIRouter:
         bot.collection.drop()
         team.assistants.forget(name)
         team.access.forget(name)
+        audit.event("collection.delete", user=user.name, collection=name)
         return {"deleted": name}
 
-    @api.post("/collections/{name}/share", summary="Share a collection with users (or everyone)")
+    @api.post("/collections/{name}/share", summary="Share a collection with users (or everyone), or take it back")
     def share(name: str, request: ShareRequest, user: User = me) -> dict:
         team.for_writing(user, name)
-        team.access.share(name, request.users, request.everyone)
+        team.access.share(name, request.users, request.everyone, remove=request.remove)
+        audit.event("share", user=user.name, collection=name, added=request.users, removed=request.remove,
+                    everyone=request.everyone)
+        return team.access.check_read(user, name, team.existing()).to_json()
+
+    @api.delete("/collections/{name}/share/{reader}", summary="Stop sharing a collection with one user")
+    def unshare(name: str, reader: str, user: User = me) -> dict:
+        team.for_writing(user, name)
+        team.access.share(name, [], None, remove=[reader])
+        audit.event("share", user=user.name, collection=name, removed=[reader])
         return team.access.check_read(user, name, team.existing()).to_json()
 
     @api.get("/collections/{name}/documents", summary="The documents of a collection")
@@ -125,19 +138,21 @@ def router(team: Team) -> APIRouter:
         from assistant.uploads import UploadError, store_upload
 
         bot = team.for_writing(user, name)
-        folder = team.store_folder / "uploads" / name
+        team.check_upload(user, len(files), sum(upload.size or 0 for upload in files))
+        folder = team.upload_folder(name)
         failed, stored = [], []
         with tempfile.TemporaryDirectory() as scratch:
             for upload in files:
                 original = Path(upload.filename or "upload").name
-                staged = Path(scratch) / original
-                staged.write_bytes(upload.file.read())
+                staged = Path(scratch) / "upload"
+                with staged.open("wb") as handle:
+                    shutil.copyfileobj(upload.file, handle)
                 try:
                     stored.append(store_upload(staged, original, folder))
                 except UploadError as exc:
                     failed.append({"path": original, "error": str(exc)})
         report = team.index_uploads(bot, stored).to_json() if stored else _empty_report(name)
-        report["files"]["failed"] = failed + report["files"]["failed"]
+        report["files"]["failed"] = failed + [_plain_failure(f, folder) for f in report["files"]["failed"]]
         return report
 
     @api.delete("/collections/{name}/documents/{source:path}", summary="Delete one document")
@@ -148,9 +163,11 @@ def router(team: Team) -> APIRouter:
         if source not in {s for s, _ in bot.documents()}:
             raise NotFound(f"no document {source!r} in {name!r}; GET /v1/collections/{name}/documents lists them")
         chunks = bot.delete([source])
-        uploaded = team.store_folder / "uploads" / name / source
-        if uploaded.is_file():
+        folder = team.upload_folder(name).resolve()
+        uploaded = (folder / source).resolve()
+        if uploaded.parent == folder and uploaded.is_file():
             uploaded.unlink()  # else the next upload's sync would index it again
+        audit.event("document.delete", user=user.name, collection=name, document=source)
         return {"deleted": source, "chunks": chunks}
 
     @api.get("/conversations", summary="Your conversations, latest first")
@@ -169,6 +186,7 @@ def router(team: Team) -> APIRouter:
     @api.delete("/conversations/{conversation_id}", summary="Delete a conversation")
     def delete_conversation(conversation_id: str, user: User = me) -> dict:
         team.conversations.delete(user, conversation_id)
+        audit.event("conversation.delete", user=user.name, conversation=conversation_id)
         return {"deleted": conversation_id}
 
     @api.post("/feedback", status_code=201, summary="Rate an answer (1 or -1), with an optional correction")
@@ -178,11 +196,20 @@ def router(team: Team) -> APIRouter:
         return {"conversation_id": request.conversation_id, "message_id": request.message_id,
                 "rating": request.rating}
 
-    @api.get("/users", summary="User names (to share with)")
+    @api.get("/users", summary="User names (to share with); admins also see who is an admin")
     def list_users(user: User = me) -> list[dict]:
-        return [{"name": u.name, "admin": u.is_admin} for u in team.accounts.list()]
+        if user.is_admin:
+            return [{"name": u.name, "admin": u.is_admin} for u in team.accounts.list()]
+        return [{"name": u.name} for u in team.accounts.list()]
 
     return api
+
+
+def _plain_failure(failure: dict, folder: Path) -> dict:
+    """A failure as the uploader sees it: the file's name, not the server's path to it."""
+    path = Path(failure["path"])
+    where = str(path)
+    return {"path": path.name, "error": failure["error"].replace(where, path.name).replace(str(folder), "uploads")}
 
 
 def _empty_report(name: str) -> dict:

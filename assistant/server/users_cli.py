@@ -2,7 +2,12 @@
 
     assistant users add NAME [--admin] [--password-stdin]
     assistant users token NAME [--revoke]
+    assistant users passwd NAME [--password-stdin]
+    assistant users disable NAME | enable NAME | delete NAME
     assistant users list [--json]
+
+A password change, a disable and a delete end the user's web sessions and API
+tokens at once, on every server that shares the database.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ def add_parser(commands) -> None:
     token = actions.add_parser("token", help="print a new API token for a user")
     token.add_argument("name")
     token.add_argument("--revoke", action="store_true", help="end every token of the user instead")
+    passwd = actions.add_parser("passwd", help="set a new password (ends the user's sessions and tokens)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    for action, text in (("disable", "stop a user from logging in (ends their sessions and tokens)"),
+                         ("enable", "let a disabled user log in again"),
+                         ("delete", "delete a user, their tokens and conversations")):
+        actions.add_parser(action, help=text).add_argument("name")
     listing = actions.add_parser("list", help="list the users")
     listing.add_argument("--json", action="store_true")
 
@@ -43,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
         user = accounts.add(args.name, password, admin=args.admin)
         print(f"added {'admin ' if user.is_admin else ''}user {user.name!r}; "
               f"make an API token with: assistant users token {user.name}")
+    elif args.action == "passwd":
+        accounts.set_password(args.name, _password(args.name, args.password_stdin))
+        print(f"new password set for {args.name!r}; their sessions and tokens have ended")
+    elif args.action in ("disable", "enable", "delete"):
+        {"disable": accounts.disable, "enable": accounts.enable, "delete": accounts.remove}[args.action](args.name)
+        print(f"{args.action}d user {args.name!r}" if args.action != "delete" else f"deleted user {args.name!r}")
     elif args.action == "token" and args.revoke:
         print(f"revoked {accounts.revoke(args.name)} token(s) of {args.name!r}")
     elif args.action == "token":

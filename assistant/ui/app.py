@@ -4,6 +4,13 @@
                  [--auth USER:PASSWORD] [--share]
 
 (``python app.py`` and the ``assistant-app`` command run the same.)
+
+The chat shown is the server's copy (in the session state), never what the
+browser sends back; files come only from Gradio's upload folder
+(``assistant/ui/files.py``). The LLM server is the one the machine's settings name
+(``ASSISTANT_LLM_BASE_URL``, ``OPENAI_BASE_URL``, ``OLLAMA_HOST``): a
+visitor picks the answerer and model, never an address the server would send
+passages to.
 """
 
 from __future__ import annotations
@@ -35,16 +42,15 @@ class Assistants:
         self._bots: dict[tuple, object] = {}
         self._lock = threading.Lock()
 
-    def get(self, collection: str, llm: str = "reader", base_url: str = "", model: str = "", k: int = 5,
-            hybrid: bool = True):
+    def get(self, collection: str, llm: str = "reader", model: str = "", k: int = 5, hybrid: bool = True):
         from assistant import Assistant
 
-        key = (collection, llm, base_url, model, int(k), bool(hybrid))
+        key = (collection, llm, model, int(k), bool(hybrid))
         with self._lock:
             if key not in self._bots:
-                options = {"base_url": base_url, "model": model} if llm not in LOCAL_ANSWERERS else {}
+                options = {"model": model} if llm not in LOCAL_ANSWERERS and model else {}
                 self._bots[key] = Assistant(collection=collection, store=self.store, llm=llm, k=int(k), hybrid=bool(hybrid),
-                                            llm_options={k_: v for k_, v in options.items() if v}, **self.options)
+                                            llm_options=options, **self.options)
             return self._bots[key]
 
     def forget(self, collection: str) -> None:
@@ -67,24 +73,27 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
 
     from assistant.errors import AssistantError
     from assistant.types import Answer
+    from assistant.ui.files import discard, uploaded
+    from assistant.ui.render import items, note
     from assistant.uploads import UploadError, store_upload
     from index.errors import IndexingError
     from index.store import check_collection_name
 
     def bot_for(session: dict):
         s = session["settings"]
-        return assistants.get(session["collection"], s["llm"], s["base_url"], s["model"], s["k"], s["hybrid"])
+        return assistants.get(session["collection"], s["llm"], s["model"], s["k"], s["hybrid"])
 
     def new_session() -> dict:
-        return {"collection": default_collection, "history": [],
-                "settings": {"llm": "reader", "base_url": "", "model": "", "k": 5, "hybrid": True}}
+        return {"collection": default_collection, "history": [], "chat": [],
+                "settings": {"llm": "reader", "model": "", "k": 5, "hybrid": True}}
 
-    def respond(message: str, chat: list, session: dict):
+    def respond(message: str, session: dict):
         message = (message or "").strip()
+        chat = list(session.get("chat") or [])
         if not message:
             yield chat, session, gr.update(), ""
             return
-        chat = list(chat or []) + [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": ""}]
+        chat = chat + [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": ""}]
         final, streamed = None, ""
         for piece in bot_for(session).stream(message, history=session["history"]):
             if isinstance(piece, Answer):
@@ -96,40 +105,52 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
         if final is not None:
             chat[-1]["content"] = answer_markdown(final)
             session = {**session, "history": session["history"] + [message]}
-        yield chat, session, sources_html(final), ""
+        yield chat, {**session, "chat": chat}, sources_html(final), ""
 
     def reset(session: dict):
-        return [], {**session, "history": []}, sources_html(None)
+        return [], {**session, "history": [], "chat": []}, sources_html(None)
 
     def add_files(files, session: dict, progress=gr.Progress()):
         if not files:
-            return "<p class='muted'>Choose files to upload first.</p>", gr.update()
+            return str(note("Choose files to upload first.")), gr.update(), gr.update()
+        try:
+            received = uploaded(files)
+        except UploadError as exc:
+            return str(note(str(exc), bad=True)), gr.update(), None
         folder = upload_root / session["collection"]
         lines, stored = [], []
-        for file in files:
-            path = Path(file if isinstance(file, str) else file.name)
-            original = getattr(file, "orig_name", None) or path.name
+        for path, original in received:
             try:
                 stored.append(store_upload(path, original, folder))
             except (UploadError, OSError) as exc:
-                lines.append(f"<li class='declined'>{html.escape(str(exc))}</li>")
+                lines.append((str(exc), True))
+        discard([path for path, _ in received])
         progress(0.3, desc="indexing")
         if stored:
-            report = bot_for(session).index([folder])
-            for failure in report.failed:
-                lines.append(f"<li class='declined'>{html.escape(Path(failure.path).name)}: {html.escape(failure.error)}</li>")
-            lines.insert(0, f"<li>{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
-                            f"{report.embedded} passages embedded</li>")
+            bot = bot_for(session)
+            report = bot.index(stored)
+            lines += [(f"{Path(failure.path).name}: {failure.error}", True) for failure in report.failed]
+            lines.insert(0, (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
+                             f"{report.embedded} passages embedded", False))
+            listed = {source for source, _ in bot.documents()}
+            for path in stored:
+                if path.name not in listed:
+                    path.unlink(missing_ok=True)  # nothing unlisted stays in the upload folder
         progress(1.0)
-        return "<ul>" + "".join(lines) + "</ul>", documents_rows(bot_for(session))
+        return str(items(lines)), documents_rows(bot_for(session)), None  # Gradio's copies are gone: clear the box
 
     def delete_document(source: str, session: dict):
         if not source:
-            return "<p class='muted'>Pick a document to delete.</p>", gr.update()
+            return str(note("Pick a document to delete.")), gr.update()
         bot = bot_for(session)
+        if source not in {s for s, _ in bot.documents()}:
+            return str(note(f"No document named {source} in this collection.", bad=True)), gr.update()
         deleted = bot.delete([source])
-        (upload_root / session["collection"] / source).unlink(missing_ok=True)
-        return f"<p>Deleted {html.escape(source)} ({deleted} passages).</p>", documents_rows(bot)
+        folder = (upload_root / session["collection"]).resolve()
+        path = (folder / source).resolve()
+        if path.parent == folder:
+            path.unlink(missing_ok=True)
+        return str(note(f"Deleted {source} ({deleted} passages).")), documents_rows(bot)
 
     def switch_collection(name: str, session: dict):
         name = (name or "").strip()
@@ -137,14 +158,16 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             check_collection_name(name)
         except IndexingError as exc:
             return session, f"<p class='declined'>{html.escape(str(exc))}</p>", gr.update(), gr.update(), [], sources_html(None)
-        session = {**session, "collection": name, "history": []}
+        session = {**session, "collection": name, "history": [], "chat": []}
         rows = documents_rows(bot_for(session))
         return (session, f"<p>Collection <b>{html.escape(name)}</b>: {len(rows)} documents.</p>", rows,
                 gr.update(choices=assistants.collections(name), value=name), [], sources_html(None))
 
-    def save_settings(llm, base_url, model, k, hybrid, session: dict):
-        session = {**session, "settings": {"llm": llm, "base_url": base_url or "", "model": model or "",
-                                           "k": int(k), "hybrid": bool(hybrid)}}
+    def save_settings(llm, model, k, hybrid, session: dict):
+        if llm not in ANSWERERS:
+            return session, str(note(f"Unknown answerer {llm}; pick one of {', '.join(ANSWERERS)}.", bad=True))
+        session = {**session, "settings": {"llm": llm, "model": model or "", "k": min(max(int(k), 1), 20),
+                                           "hybrid": bool(hybrid)}}
         try:
             bot_for(session).answerer  # noqa: B018 - builds it now, so a bad setting shows here
         except (AssistantError, IndexingError) as exc:
@@ -158,7 +181,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             session["collection"] = collection
         return bot_for(session).ask(question, history=list(history or [])).to_json()
 
-    with gr.Blocks(title="Document assistant") as demo:
+    with gr.Blocks(title="Document assistant", delete_cache=(3600, 3600)) as demo:
         session = gr.State(new_session())
         gr.Markdown("## Ask your documents\nAnswers quote the documents and cite them as [n]; "
                     "the cited passages appear on the right.")
@@ -191,22 +214,23 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 delete = gr.Button("Delete document", variant="stop")
         with gr.Tab("Settings"):
             llm = gr.Radio(ANSWERERS, value="reader", label="Answerer")
-            base_url = gr.Textbox(label="LLM server URL (OpenAI-compatible or Ollama)")
-            model = gr.Textbox(label="Model name (or GGUF path for llama.cpp)")
+            gr.Markdown("The LLM server is the one this machine's settings name (`ASSISTANT_LLM_BASE_URL`, "
+                        "`OPENAI_BASE_URL` or `OLLAMA_HOST`).")
+            model = gr.Textbox(label="Model name")
             k = gr.Slider(1, 20, value=5, step=1, label="Passages retrieved (k)")
             hybrid = gr.Checkbox(value=True, label="Hybrid retrieval (dense + keyword)")
             apply = gr.Button("Apply")
             settings_status = gr.HTML()
 
         outputs = [chat, session, sources, question]
-        question.submit(respond, [question, chat, session], outputs, api_visibility="private")
-        send.click(respond, [question, chat, session], outputs, api_visibility="private")
+        question.submit(respond, [question, session], outputs, api_visibility="private")
+        send.click(respond, [question, session], outputs, api_visibility="private")
         clear.click(reset, [session], [chat, session, sources], api_visibility="private")
-        add.click(add_files, [upload, session], [added, documents], api_visibility="private")
+        add.click(add_files, [upload, session], [added, documents, upload], api_visibility="private")
         delete.click(delete_document, [to_delete, session], [added, documents], api_visibility="private")
         use.click(switch_collection, [collection, session], [session, status, documents, collection, chat, sources],
                   api_visibility="private")
-        apply.click(save_settings, [llm, base_url, model, k, hybrid, session], [session, settings_status],
+        apply.click(save_settings, [llm, model, k, hybrid, session], [session, settings_status],
                     api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return demo

@@ -3,6 +3,10 @@ sees their own collections and those shared with them, their conversations
 (reopened with every answer and its sources as they were), rates answers, and
 shares and prunes what they own. Every action goes through ``Team``'s checks,
 as the REST API's do; ``python app.py`` keeps the single-user app (``app.py``).
+
+The chat shown is the server's copy (kept in the session state), never the one
+the browser sends back, and files are taken only from Gradio's upload folder
+(``assistant/ui/files.py``): nothing a client sends becomes a server path.
 """
 
 import html
@@ -11,31 +15,36 @@ from pathlib import Path
 import gradio as gr  # the handlers' ``gr.Request`` annotations must resolve for Gradio to pass the request
 
 from assistant.errors import AssistantError
+from assistant.server import audit
 from assistant.server.accounts import LOCAL_ADMIN, User
 from assistant.server.conversations import stored_answer
 from assistant.server.team import Team
 from assistant.types import Answer
-from assistant.ui.render import answer_markdown, sources_html
+from assistant.ui.files import discard, uploaded
+from assistant.ui.render import answer_markdown, items, note, sources_html
 from assistant.uploads import ALLOWED_TYPES, UploadError, store_upload
 from index.errors import IndexingError
 
 
 def _note(text: str, bad: bool = False) -> str:
-    return f"<p class='{'declined' if bad else 'muted'}'>{html.escape(text)}</p>"
+    return str(note(text, bad))
 
 
 def _fresh(collection: str | None = None) -> dict:
-    return {"collection": collection, "conversation_id": None, "history": [], "message_id": None}
+    return {"collection": collection, "conversation_id": None, "history": [], "message_id": None, "chat": []}
 
 
-def build_team_app(team: Team):
+def build_team_app(team: Team, limits=None):
     def who(request: gr.Request) -> User:
         if not team.accounts.any():
             return LOCAL_ADMIN
         name = getattr(request, "username", None)
         if not name:
             raise gr.Error("Log in first.")
-        return team.accounts.get(name)
+        try:
+            return team.accounts.get(name)
+        except AssistantError:
+            raise gr.Error("Log in again: this account no longer exists.") from None
 
     def conversation_choices(user: User) -> list[tuple[str, str]]:
         return [(f"{c['title']} · {c['collection']}", c["id"]) for c in team.conversations.list(user)]
@@ -55,15 +64,16 @@ def build_team_app(team: Team):
                 gr.update(choices=document_choices(user, first), value=[]), gr.update(choices=others, value=[]),
                 _fresh(first))
 
-    def respond(message: str, chat: list, state: dict, collection: str, request: gr.Request):
+    def respond(message: str, state: dict, collection: str, request: gr.Request):
         message = (message or "").strip()
+        chat = list(state.get("chat") or [])
         if not message or not collection:
             yield chat, state, gr.update(), message, gr.update(), _note("Pick a collection and type a question.")
             return
         user = who(request)
         if state.get("collection") != collection:
             state, chat = _fresh(collection), []
-        chat = list(chat or []) + [{"role": "user", "content": html.escape(message)},
+        chat = chat + [{"role": "user", "content": html.escape(message)},
                                    {"role": "assistant", "content": ""}]
         try:
             bot = team.for_reading(user, collection)
@@ -83,7 +93,7 @@ def build_team_app(team: Team):
         message_id = team.conversations.add(user, conversation_id, message, stored_answer(final))
         chat[-1]["content"] = answer_markdown(final)
         state = {**state, "conversation_id": conversation_id, "history": state["history"] + [message],
-                 "message_id": message_id}
+                 "message_id": message_id, "chat": chat}
         yield (chat, state, sources_html(final), "", gr.update(choices=conversation_choices(user),
                                                               value=conversation_id), "")
 
@@ -99,7 +109,7 @@ def build_team_app(team: Team):
                      {"role": "assistant", "content": answer_markdown(last)}]
         state = {"collection": data["collection"], "conversation_id": conversation_id,
                  "history": [m["question"] for m in data["messages"]],
-                 "message_id": data["messages"][-1]["id"] if data["messages"] else None}
+                 "message_id": data["messages"][-1]["id"] if data["messages"] else None, "chat": chat}
         return chat, state, sources_html(last), gr.update(value=data["collection"]), data["title"]
 
     def new_conversation(state: dict):
@@ -134,7 +144,11 @@ def build_team_app(team: Team):
 
     def pick_collection(collection: str | None, request: gr.Request):
         user = who(request)
-        return gr.update(choices=document_choices(user, collection), value=[])
+        if not collection:
+            return gr.update(choices=[], value=[]), gr.update(value=[]), gr.update(value=False)
+        info = team.access.check_read(user, collection, team.existing())
+        return (gr.update(choices=document_choices(user, collection), value=[]),
+                gr.update(value=list(info.shared_with)), gr.update(value=info.everyone))
 
     def create_collection(name: str, request: gr.Request):
         user = who(request)
@@ -143,7 +157,7 @@ def build_team_app(team: Team):
             from index.store import check_collection_name
 
             check_collection_name(name)
-            team.access.create(user, name, team.existing())
+            team.access.create(user, name, team.existing(), team.limits.collections_per_user)
             team.assistants.get(name).collection.vectors  # noqa: B018 - creates it in the vector store
         except (AssistantError, IndexingError) as exc:
             return gr.update(), gr.update(), _note(str(exc), bad=True)
@@ -158,26 +172,28 @@ def build_team_app(team: Team):
 
     def add_files(files, collection: str | None, request: gr.Request):
         if not files or not collection:
-            return _note("Pick a collection and files first."), gr.update()
+            return _note("Pick a collection and files first."), gr.update(), gr.update()
         try:
             user, bot = writable(collection, request)
+            received = uploaded(files)
+            team.check_upload(user, len(received), sum(path.stat().st_size for path, _ in received))
         except AssistantError as exc:
-            return _note(str(exc), bad=True), gr.update()
-        folder = team.store_folder / "uploads" / collection
+            return _note(str(exc), bad=True), gr.update(), None
+        folder = team.upload_folder(collection)
         lines, stored = [], []
-        for file in files:
-            path = Path(file if isinstance(file, str) else file.name)
+        for path, original in received:
             try:
-                stored.append(store_upload(path, getattr(file, "orig_name", None) or path.name, folder))
+                stored.append(store_upload(path, original, folder))
             except (UploadError, OSError) as exc:
-                lines.append(f"<li class='declined'>{html.escape(str(exc))}</li>")
+                lines.append((str(exc), True))
+        discard([path for path, _ in received])
         if stored:
             report = team.index_uploads(bot, stored)
-            lines.insert(0, f"<li>{report.added} added, {report.updated} updated; {report.embedded} passages "
-                            "embedded</li>")
-            lines += [f"<li class='declined'>{html.escape(Path(f.path).name)}: {html.escape(f.error)}</li>"
-                      for f in report.failed]
-        return "<ul>" + "".join(lines) + "</ul>", gr.update(choices=document_choices(user, collection), value=[])
+            lines.insert(0, (f"{report.added} added, {report.updated} updated; {report.embedded} passages embedded",
+                             False))
+            lines += [(f"{Path(f.path).name}: {f.error}", True) for f in report.failed]
+        # Gradio's copies are gone: the upload box is cleared
+        return str(items(lines)), gr.update(choices=document_choices(user, collection), value=[]), None
 
     def delete_documents(chosen: list[str], collection: str | None, request: gr.Request):
         if not chosen or not collection:
@@ -186,18 +202,27 @@ def build_team_app(team: Team):
             user, bot = writable(collection, request)
         except AssistantError as exc:
             return _note(str(exc), bad=True), gr.update()
+        listed = {source for source, _ in bot.documents()}
+        chosen = [source for source in chosen if source in listed]
         deleted = bot.delete(chosen)
+        folder = team.upload_folder(collection).resolve()
         for source in chosen:
-            (team.store_folder / "uploads" / collection / source).unlink(missing_ok=True)
+            path = (folder / source).resolve()
+            if path.parent == folder:
+                path.unlink(missing_ok=True)
+        audit.event("documents.delete", user=user.name, collection=collection, documents=chosen)
         return (_note(f"Deleted {len(chosen)} document(s), {deleted} passages."),
                 gr.update(choices=document_choices(user, collection), value=[]))
 
     def share(names: list[str], everyone: bool, collection: str | None, request: gr.Request):
+        """The collection's readers become exactly the ticked users (and everyone, when ticked)."""
         try:
             user, _ = writable(collection, request)
-            team.access.share(collection, list(names or []), bool(everyone) or None)
+            team.access.share(collection, list(names or []), bool(everyone), exactly=True)
         except AssistantError as exc:
             return _note(str(exc), bad=True)
+        audit.event("share", user=user.name, collection=collection, readers=list(names or []),
+                    everyone=bool(everyone))
         info = team.access.check_read(user, collection, team.existing())
         audience = "everyone" if info.everyone else (", ".join(info.shared_with) or "nobody yet")
         return _note(f"{collection} is shared with {audience}.")
@@ -208,7 +233,7 @@ def build_team_app(team: Team):
         bot = team.for_reading(user, collection or team.default)
         return bot.ask(question, history=list(history or [])).to_json()
 
-    with gr.Blocks(title="Document assistant") as demo:
+    with gr.Blocks(title="Document assistant", delete_cache=(3600, 3600)) as demo:
         state = gr.State(_fresh())
         signed_in = gr.Markdown()
         with gr.Tab("Chat"):
@@ -254,17 +279,17 @@ def build_team_app(team: Team):
         demo.load(load, None, [signed_in, collection, docs_collection, conversations, documents, people, state],
                   **private)
         ask_outputs = [chat, state, sources, question, conversations, notice]
-        question.submit(respond, [question, chat, state, collection], ask_outputs, **private)
-        send.click(respond, [question, chat, state, collection], ask_outputs, **private)
+        question.submit(respond, [question, state, collection], ask_outputs, **private)
+        send.click(respond, [question, state, collection], ask_outputs, **private)
         conversations.input(open_conversation, [conversations], [chat, state, sources, collection, title], **private)
         new.click(new_conversation, [state], [chat, state, sources, conversations, title], **private)
         rename_button.click(rename, [title, state], [conversations, notice], **private)
         delete_button.click(delete_conversation, [state], [conversations, chat, state, notice], **private)
         good.click(rate_up, [correction, state], [notice, correction], **private)
         bad.click(rate_down, [correction, state], [notice, correction], **private)
-        docs_collection.change(pick_collection, [docs_collection], [documents], **private)
+        docs_collection.change(pick_collection, [docs_collection], [documents, people, everyone], **private)
         create.click(create_collection, [new_name], [docs_collection, collection, docs_status], **private)
-        add.click(add_files, [upload, docs_collection], [docs_status, documents], **private)
+        add.click(add_files, [upload, docs_collection], [docs_status, documents, upload], **private)
         remove.click(delete_documents, [documents, docs_collection], [docs_status, documents], **private)
         share_button.click(share, [people, everyone, docs_collection], [docs_status], **private)
         gr.api(ask_api, api_name="ask")

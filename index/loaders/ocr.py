@@ -22,16 +22,21 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def page_text(path: Path, page, number: int) -> str:
+def page_text(path: Path, page, number: int, budget=None) -> str:
     """The OCR'd text of a pdfium page; ``LoadError`` when the page holds an image
-    but Tesseract is missing, empty when the page is blank."""
+    but Tesseract is missing or the file's OCR budget is spent, empty when the page is blank."""
     if not _has_image(page):
         return ""
     if not available():
         raise LoadError(path, f"page {number} is a scanned image and needs OCR; {INSTALL}, then index again")
+    if budget is not None:
+        budget.take(number)
     import pytesseract
 
-    image = page.render(scale=DPI / 72).to_pil()
+    from index.loaders.limits import render_scale
+
+    width, height = page.get_size()
+    image = page.render(scale=render_scale(width, height, DPI)).to_pil()
     try:
         return pytesseract.image_to_string(image)
     except pytesseract.TesseractError as exc:

@@ -148,8 +148,12 @@ def load_pdf(path: Path, source: str) -> list[Document]:
         if "password" in str(exc).lower():
             raise LoadError(path, "the PDF is encrypted; save an unencrypted copy and index that") from exc
         raise LoadError(path, f"not a readable PDF ({exc}); re-export or repair it") from exc
+    from index.loaders.limits import OcrBudget, check_pages
+
     try:
-        texts = [_page_text(path, document, i) for i in range(len(document))]
+        check_pages(path, len(document))
+        budget = OcrBudget(path)
+        texts = [_page_text(path, document, i, budget) for i in range(len(document))]
         outline = _outline(document)
     finally:
         document.close()
@@ -158,11 +162,11 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     return [_build(source, texts, outline)]
 
 
-def _page_text(path: Path, document, index: int) -> str:
+def _page_text(path: Path, document, index: int, budget) -> str:
     page = document[index]
     text = page.get_textpage().get_text_bounded()
     if len(text.strip()) < ocr.MIN_TEXT_CHARS:
-        text = ocr.page_text(path, page, index + 1) or text
+        text = ocr.page_text(path, page, index + 1, budget) or text
     return text
 
 

@@ -43,7 +43,10 @@ def load_file(path: Path, source: str) -> list[Document]:
     fn = LOADERS.get(path.suffix.lower())
     if fn is None:
         raise UnsupportedFileError(path, unsupported_reason(path))
+    from index.loaders.limits import check_archive
+
     try:
+        check_archive(path)
         return fn(path, source)
     except LoadError:
         raise

@@ -10,14 +10,15 @@ import uuid
 
 
 def call(url: str, method: str = "GET", token: str | None = None, body=None,
-         files: list[tuple[str, str]] | None = None) -> tuple[int, object]:
+         files: list[tuple[str, str | bytes]] | None = None) -> tuple[int, object]:
     """``(status, parsed JSON body)``; HTTP errors are returned, not raised."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if files:
         boundary = uuid.uuid4().hex
         parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-                 f"Content-Type: text/plain\r\n\r\n{content}\r\n" for name, content in files]
-        data = ("".join(parts) + f"--{boundary}--\r\n").encode()
+                 f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                 + (content if isinstance(content, bytes) else content.encode()) + b"\r\n" for name, content in files]
+        data = b"".join(parts) + f"--{boundary}--\r\n".encode()
         headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
     else:
         data = json.dumps(body).encode() if body is not None else None
