@@ -147,12 +147,16 @@ class ReaderAnswerer:
 
 
 def create(collection, model: str | None = None, backend: str = DEFAULT_BACKEND, **options) -> ReaderAnswerer:
-    """``model``: a reader weights file (default: the one shipped with the package);
+    """``model``: a reader weights file (default: the one shipped with the package),
+    with the ``calibration.json`` fitted for it beside it when there is one;
     ``backend``: how it runs (``assistant.reader.runtime.BACKENDS``)."""
     unknown = sorted(k for k in options if k not in ("max_passages",))
     if unknown:
         raise ConfigError(f"option {unknown[0]!r} does not apply to the reader answerer; "
                           "LLM options need --llm openai, ollama or llamacpp")
+    beside = Path(model).with_name(CALIBRATION) if model else None
+    if beside is not None and beside.exists():
+        options["calibration"] = ReaderCalibration.load(beside)
     return ReaderAnswerer(lambda: load_reader(model, backend), term_frequencies=collection.catalog.term_frequencies,
                           prepare=lambda: load_reader(model, backend) if backend == "torch" else
                           onnx_export(shipped_weights(model)), **options)
