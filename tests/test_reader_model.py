@@ -50,3 +50,25 @@ def test_shipped_reader_gives_the_short_answer_and_cites_the_sentence_holding_it
     assert citation.source == source and answer.short_answer in citation.quote
     assert corpus_texts(SAMPLE / "corpus")[source][citation.start : citation.end] == citation.quote
     assert answer.passages[0].source == source  # the passage that answers is ranked first
+
+
+@pytest.mark.parametrize("question, passage, expected", [
+    ("Which command creates the initial Debian package files?",
+     "To start, run dh_make in the unpacked source folder; it creates the debian/ directory with templates.",
+     "dh_make"),
+    ("Which file lists the package mirrors that apt uses?",
+     "The mirrors apt downloads from are listed in /etc/apt/sources.list, one line per archive.",
+     "/etc/apt/sources.list"),
+    ("Which package provides the Python headers?",
+     "Install python3-dev to get the headers needed to build C extensions for Python 3.",
+     "python3-dev"),
+    ("Which option makes dpkg only simulate the actions?",
+     "Pass --no-act to dpkg to see what it would do without changing anything on the system.",
+     "--no-act"),
+])
+def test_the_reader_keeps_command_file_and_option_names_whole(question, passage, expected):
+    from assistant.reader import load_reader
+
+    (span,) = load_reader().read(question, [passage])
+    assert passage[span.start : span.end] == span.text
+    assert expected in span.text and len(span.text) <= len(expected) + 12

@@ -1,5 +1,6 @@
 """Span decoding: the best start/end pair, and answers that stay on their line."""
 
+import pytest
 import numpy as np
 
 from assistant.reader.spans import best_spans
@@ -27,3 +28,23 @@ def test_a_span_never_crosses_a_line_when_lines_are_given():
     [kept] = best_spans(start, end, context_starts=[1], lengths=[7], lines=lines)
     assert (free.start_token, free.end_token) == (2, 6)
     assert (kept.start_token, kept.end_token) == (5, 6)
+
+
+@pytest.mark.parametrize("text, cut, whole", [
+    ("listed in /etc/apt/sources.list, one line", "apt/sources", "/etc/apt/sources.list"),
+    ("Install python3-dev to build", "python3", "python3-dev"),
+    ("run dh_make in the folder", "make", "dh_make"),
+    ("Pass --no-act to dpkg", "no-act", "--no-act"),
+    ("released on 2019-07-06.", "2019", "2019-07-06"),
+    ("It costs 2.50 dollars.", "2", "2.50"),
+    ("The museum opened in 1921.", "1921", "1921"),
+    ("Boat: Kayak; Daily rent", "Kayak", "Kayak"),
+    ("the Broncos' defence", "Broncos", "Broncos"),
+    ("(see Figure 3)", "Figure 3", "Figure 3"),
+])
+def test_spans_are_widened_to_whole_joined_names_only(text, cut, whole):
+    from assistant.reader.spans import whole_words
+
+    first = text.index(cut)
+    start, end = whole_words(text, first, first + len(cut))
+    assert text[start:end] == whole

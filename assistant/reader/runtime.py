@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError
-from assistant.reader.spans import top_spans
+from assistant.reader.spans import top_spans, whole_words
 from assistant.reader.windows import Encoder, batch
 from index.embedders.minilm import model_folder
 
@@ -70,8 +70,9 @@ class Reader:
         found: dict[int, dict[tuple[int, int], ReaderSpan]] = {}
         for window, window_spans in zip(windows, spans):
             for span in window_spans:
-                first = int(window.offsets[span.start_token - window.context_start][0])
-                last = int(window.offsets[span.end_token - window.context_start][1])
+                first, last = whole_words(texts[window.passage],
+                                          int(window.offsets[span.start_token - window.context_start][0]),
+                                          int(window.offsets[span.end_token - window.context_start][1]))
                 seen = found.setdefault(window.passage, {})
                 if (first, last) not in seen or seen[first, last].margin < span.margin:
                     seen[first, last] = ReaderSpan(window.passage, first, last, texts[window.passage][first:last],

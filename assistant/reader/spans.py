@@ -55,3 +55,38 @@ def top_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], len
                 spans.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]), null))
         result.append(spans)
     return result
+
+
+_OPENERS = "([{\"'“‘<"
+_CLOSERS = ".,;:!?)]}\"'”’>"
+_JOINERS = set("/\\_.-=:+#@~")
+MAX_WORD = 80  # characters: longer runs (base64, minified code) are not extended over
+
+
+def whole_words(text: str, first: int, last: int) -> tuple[int, int]:
+    """``(first, last)`` widened so a span never starts or ends inside a name spelled
+    with joiners — ``/etc/apt/sources.list``, ``python3-dev``, ``dh_make``, ``--no-act``,
+    ``2019-07-06``, ``2.50`` — which word pieces split and a reader may cut (it gave
+    ``apt/sources``). A boundary inside a run of non-space characters moves to the run's
+    edge when the run holds a joiner there; surrounding punctuation stays out."""
+    run_start = first
+    while run_start > 0 and not text[run_start - 1].isspace() and first - run_start < MAX_WORD:
+        run_start -= 1
+    run_end = last
+    while run_end < len(text) and not text[run_end].isspace() and run_end - last < MAX_WORD:
+        run_end += 1
+    while run_start < first and text[run_start] in _OPENERS:
+        run_start += 1
+    while run_end > last and text[run_end - 1] in _CLOSERS:
+        run_end -= 1
+    if run_start < first and _joined(text[run_start:first + 1]):
+        first = run_start
+    if run_end > last and _joined(text[last - 1:run_end]):
+        last = run_end
+    return first, last
+
+
+def _joined(piece: str) -> bool:
+    """Whether the characters across a boundary hold a joiner between word characters,
+    or start with one (``--no-act``, ``/etc``)."""
+    return any(c in _JOINERS for c in piece) and any(c.isalnum() for c in piece)
