@@ -48,3 +48,15 @@ def test_spans_are_widened_to_whole_joined_names_only(text, cut, whole):
     first = text.index(cut)
     start, end = whole_words(text, first, first + len(cut))
     assert text[start:end] == whole
+
+
+@pytest.mark.parametrize("text, gold", [
+    ("a three-tier system", "three"), ("the right-handed pitcher", "right"),
+    ("Protestant/Non-Denominational schools", "Protestant"), ("in December 2006.[b] The", "December 2006"),
+    ("a 50-person crew", "50"), ("the 4th-best team", "4th"),
+])
+def test_prose_compounds_and_citation_marks_are_not_widened_over(text, gold):
+    from assistant.reader.spans import whole_words
+
+    first = text.index(gold)
+    assert whole_words(text, first, first + len(gold)) == (first, first + len(gold))

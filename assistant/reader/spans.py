@@ -3,6 +3,7 @@ against the window's "no answer" score."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,36 +58,49 @@ def top_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], len
     return result
 
 
-_OPENERS = "([{\"'“‘<"
-_CLOSERS = ".,;:!?)]}\"'”’>"
-_JOINERS = set("/\\_.-=:+#@~")
+_STOPS = set("[](){}<>\"“”‘’'")
+_CLOSERS = ".,;:!?+%"
+_OPENERS = "$€£¥#@+"
 MAX_WORD = 80  # characters: longer runs (base64, minified code) are not extended over
+_DOTTED = re.compile(r"[a-z0-9]\.[a-z0-9]")
+_MIXED = re.compile(r"(?:[a-z]+\d+|\d+[a-z]+)[a-z0-9]*", re.IGNORECASE)
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[-:.]\d+)+")
+
+
+def code_like(run: str) -> bool:
+    """Whether a run of non-space characters is one name or number that word pieces
+    split: a path, an option, a package or file name, a date, a time, a number with
+    separators. Prose compounds ("three-tier", "right-handed", "Protestant/Catholic")
+    are not."""
+    if any(c in run for c in "_=\\") or run.startswith(("-", "/", "~/", "./")):
+        return any(c.isalnum() for c in run)
+    if _NUMBER.fullmatch(run) or _DOTTED.search(run):
+        return True
+    parts = [p for p in re.split(r"[-/]", run) if p]
+    if "/" in run and len(parts) > 1 and not any(c.isupper() for c in run):
+        return True
+    return "-" in run and any(_MIXED.fullmatch(p) and not _ORDINAL.fullmatch(p) for p in parts)
 
 
 def whole_words(text: str, first: int, last: int) -> tuple[int, int]:
-    """``(first, last)`` widened so a span never starts or ends inside a name spelled
-    with joiners — ``/etc/apt/sources.list``, ``python3-dev``, ``dh_make``, ``--no-act``,
-    ``2019-07-06``, ``2.50`` — which word pieces split and a reader may cut (it gave
-    ``apt/sources``). A boundary inside a run of non-space characters moves to the run's
-    edge when the run holds a joiner there; surrounding punctuation stays out."""
+    """``(first, last)`` widened so a span never starts or ends inside a name or number
+    that word pieces split — ``/etc/apt/sources.list``, ``python3-dev``, ``dh_make``,
+    ``--no-act``, ``2019-07-06``, ``10,000`` — which a reader may cut (it gave
+    ``apt/sources``). Only such runs are widened over (``code_like``); the
+    punctuation around them stays out."""
     run_start = first
-    while run_start > 0 and not text[run_start - 1].isspace() and first - run_start < MAX_WORD:
+    while (run_start > 0 and not text[run_start - 1].isspace() and text[run_start - 1] not in _STOPS
+           and first - run_start < MAX_WORD):
         run_start -= 1
     run_end = last
-    while run_end < len(text) and not text[run_end].isspace() and run_end - last < MAX_WORD:
+    while (run_end < len(text) and not text[run_end].isspace() and text[run_end] not in _STOPS
+           and run_end - last < MAX_WORD):
         run_end += 1
-    while run_start < first and text[run_start] in _OPENERS:
-        run_start += 1
     while run_end > last and text[run_end - 1] in _CLOSERS:
         run_end -= 1
-    if run_start < first and _joined(text[run_start:first + 1]):
-        first = run_start
-    if run_end > last and _joined(text[last - 1:run_end]):
-        last = run_end
+    while run_start < first and text[run_start] in _OPENERS:
+        run_start += 1
+    if (run_start < first or run_end > last) and code_like(text[run_start:run_end]):
+        return run_start, run_end
     return first, last
-
-
-def _joined(piece: str) -> bool:
-    """Whether the characters across a boundary hold a joiner between word characters,
-    or start with one (``--no-act``, ``/etc``)."""
-    return any(c in _JOINERS for c in piece) and any(c.isalnum() for c in piece)
