@@ -50,3 +50,21 @@ def store_upload(source: Path, original_name: str, folder: Path, max_bytes: int 
         raise UploadError(f"{original_name}: refused, the name points outside the upload folder")
     shutil.copyfile(source, destination)
     return destination
+
+
+def remove_upload(folder: Path, source: str) -> None:
+    """Delete the stored copy of ``source`` when it lies directly in ``folder`` (a name
+    with ``..`` or a path never reaches outside it)."""
+    folder = folder.resolve()
+    path = (folder / source).resolve()
+    if path.parent == folder and path.is_file():
+        path.unlink()
+
+
+def drop_unindexed(bot, stored: list[Path]) -> None:
+    """Delete the stored files that did not become documents (they failed to index),
+    so nothing unlisted stays in the upload folder."""
+    listed = {source for source, _ in bot.documents()}
+    for path in stored:
+        if path.name not in listed:
+            path.unlink(missing_ok=True)

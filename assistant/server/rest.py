@@ -158,15 +158,13 @@ def router(team: Team) -> APIRouter:
     @api.delete("/collections/{name}/documents/{source:path}", summary="Delete one document")
     def delete_document(name: str, source: str, user: User = me) -> dict:
         from assistant.server.errors import NotFound
+        from assistant.uploads import remove_upload
 
         bot = team.for_writing(user, name)
         if source not in {s for s, _ in bot.documents()}:
             raise NotFound(f"no document {source!r} in {name!r}; GET /v1/collections/{name}/documents lists them")
         chunks = bot.delete([source])
-        folder = team.upload_folder(name).resolve()
-        uploaded = (folder / source).resolve()
-        if uploaded.parent == folder and uploaded.is_file():
-            uploaded.unlink()  # else the next upload's sync would index it again
+        remove_upload(team.upload_folder(name), source)  # else the next upload's sync would index it again
         audit.event("document.delete", user=user.name, collection=name, document=source)
         return {"deleted": source, "chunks": chunks}
 

@@ -122,9 +122,8 @@ class Team:
         elsewhere = [p.name for p in stored if catalog.owners([p.name]).get(p.name) not in (None, str(p.resolve()))]
         if elsewhere:
             bot.delete(elsewhere)
+        from assistant.uploads import drop_unindexed
+
         report = bot.index(stored)
-        listed = {source for source, _ in bot.documents()}
-        for path in stored:
-            if path.name not in listed:
-                path.unlink(missing_ok=True)
+        drop_unindexed(bot, stored)
         return report

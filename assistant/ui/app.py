@@ -75,7 +75,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
     from assistant.types import Answer
     from assistant.ui.files import discard, uploaded
     from assistant.ui.render import items, note
-    from assistant.uploads import UploadError, store_upload
+    from assistant.uploads import UploadError, drop_unindexed, remove_upload, store_upload
     from index.errors import IndexingError
     from index.store import check_collection_name
 
@@ -132,10 +132,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             lines += [(f"{Path(failure.path).name}: {failure.error}", True) for failure in report.failed]
             lines.insert(0, (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
                              f"{report.embedded} passages embedded", False))
-            listed = {source for source, _ in bot.documents()}
-            for path in stored:
-                if path.name not in listed:
-                    path.unlink(missing_ok=True)  # nothing unlisted stays in the upload folder
+            drop_unindexed(bot, stored)
         progress(1.0)
         return str(items(lines)), documents_rows(bot_for(session)), None  # Gradio's copies are gone: clear the box
 
@@ -146,10 +143,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
         if source not in {s for s, _ in bot.documents()}:
             return str(note(f"No document named {source} in this collection.", bad=True)), gr.update()
         deleted = bot.delete([source])
-        folder = (upload_root / session["collection"]).resolve()
-        path = (folder / source).resolve()
-        if path.parent == folder:
-            path.unlink(missing_ok=True)
+        remove_upload(upload_root / session["collection"], source)
         return str(note(f"Deleted {source} ({deleted} passages).")), documents_rows(bot)
 
     def switch_collection(name: str, session: dict):

@@ -22,7 +22,7 @@ from assistant.server.team import Team
 from assistant.types import Answer
 from assistant.ui.files import discard, uploaded
 from assistant.ui.render import answer_markdown, items, note, sources_html
-from assistant.uploads import ALLOWED_TYPES, UploadError, store_upload
+from assistant.uploads import ALLOWED_TYPES, UploadError, remove_upload, store_upload
 from index.errors import IndexingError
 
 
@@ -205,11 +205,8 @@ def build_team_app(team: Team, limits=None):
         listed = {source for source, _ in bot.documents()}
         chosen = [source for source in chosen if source in listed]
         deleted = bot.delete(chosen)
-        folder = team.upload_folder(collection).resolve()
         for source in chosen:
-            path = (folder / source).resolve()
-            if path.parent == folder:
-                path.unlink(missing_ok=True)
+            remove_upload(team.upload_folder(collection), source)
         audit.event("documents.delete", user=user.name, collection=collection, documents=chosen)
         return (_note(f"Deleted {len(chosen)} document(s), {deleted} passages."),
                 gr.update(choices=document_choices(user, collection), value=[]))
