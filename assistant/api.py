@@ -15,6 +15,8 @@ from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from assistant.types import Answer
 
+HistoryItem = str | dict | Answer | object  # an earlier question, a {"role", "content"} turn, a Turn or an Answer
+
 
 class Assistant:
     """Ask questions over a collection of documents.
@@ -82,11 +84,14 @@ class Assistant:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.retriever, self.answerer)
+        from assistant.dialogue.retrieval import DialogueRetriever
+
+        return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode)
 
     @cached_property
     def chain(self):
-        """A LangChain Runnable: ``{"question": str, "history": [str]}`` in, ``Answer`` out."""
+        """A LangChain Runnable: ``{"question": str, "history": [turn, ...]}`` in, ``Answer`` out
+        (a turn: a string for an earlier question, or ``{"role": "user"|"assistant", "content": …}``)."""
         from assistant.chain import build_chain
 
         return build_chain(self.pipeline)
@@ -133,11 +138,14 @@ class Assistant:
 
     # -- questions -------------------------------------------------------------------------
 
-    def ask(self, question: str, history: Iterable[str] = ()) -> Answer:
-        """The same steps as ``chain.invoke``, without importing LangChain."""
+    def ask(self, question: str, history: Iterable[HistoryItem] = ()) -> Answer:
+        """The same steps as ``chain.invoke``, without importing LangChain.
+
+        ``history``: the earlier turns, oldest first: strings (questions),
+        ``{"role": "user"|"assistant", "content": …}`` objects, ``Turn``s or earlier ``Answer``s."""
         return self.pipeline.run({"question": _checked(question), "history": list(history)})
 
-    def stream(self, question: str, history: Iterable[str] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Iterable[HistoryItem] = ()) -> Iterator[str | Answer]:
         """Yield pieces of the answer as they are produced, then the final ``Answer``."""
         question = _checked(question)
         steps = self.pipeline

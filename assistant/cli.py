@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
                      help="an earlier question of the conversation (repeat, oldest first)")
+    ask.add_argument("--reply", action=_Reply, dest="history", metavar="EARLIER_ANSWER",
+                     help="the assistant's answer to the --history question before it (optional; a name said "
+                          "only in an answer can then be referred to)")
     _store_options(ask)
     _answer_options(ask)
     ask.add_argument("--json", action="store_true", help="print the answer and citations as one JSON object")
@@ -82,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
                           help="fail (exit 1) when METRIC is below VALUE; repeatable")
     evaluate.add_argument("--limit", type=int, help="score only the first N questions")
+    evaluate.add_argument("--history-mode", choices=["dialogue", "concat", "none"],
+                          help="how earlier turns are used: dialogue (default), concat (the last two questions "
+                               "joined to the question) or none — the baselines, on the same index")
 
     listing = commands.add_parser("collections", help="list the collections with document and chunk counts")
     listing.add_argument("--store", help="store folder (default: $ASSISTANT_STORE or a per-user data folder)")
@@ -154,6 +160,15 @@ def cmd_collections(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Reply(argparse.Action):
+    """``--reply`` adds an assistant turn to the same ordered list as ``--history``."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        earlier = list(getattr(namespace, self.dest, None) or [])
+        earlier.append({"role": "assistant", "content": value})
+        setattr(namespace, self.dest, earlier)
+
+
 def _asking_bot(args: argparse.Namespace):
     """The assistant for a command that asks: settings checked first, then that the collection exists."""
     from assistant import answerers
@@ -185,7 +200,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     bot = _asking_bot(args)
-    history: list[str] = []
+    history: list = []
     print(f"Chatting with collection {bot.settings.collection!r}. Empty line or Ctrl-D to quit; /new starts over.")
     while True:
         try:
@@ -198,8 +213,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if question == "/new":
             history = []
             continue
-        _print_answer(bot.ask(question, history=history))
-        history.append(question)
+        answer = bot.ask(question, history=history)
+        _print_answer(answer)
+        history += [question, answer]
 
 
 def cmd_documents(args: argparse.Namespace) -> int:

@@ -29,4 +29,5 @@ def from_args(args: argparse.Namespace):
         chroma_port=args.chroma_port,
         k=getattr(args, "k", None),
         hybrid=False if getattr(args, "no_hybrid", False) else None,
+        history_mode=getattr(args, "history_mode", None),
     )

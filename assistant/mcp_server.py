@@ -67,10 +67,11 @@ def build_server(store: str | Path | None = None, collection: str | None = None,
             raise ToolError(str(exc)) from None
 
     @server.tool()
-    def ask(question: str, collection: str | None = None, history: list[str] | None = None) -> dict:
+    def ask(question: str, collection: str | None = None, history: list[str | dict[str, str]] | None = None) -> dict:
         """Answer a question from the documents of a collection, citing the passages it quotes.
 
-        history: the conversation's earlier questions, oldest first, for follow-ups ("Who does she report to?").
+        history: the conversation's earlier turns, oldest first, for follow-ups ("Who does she report to?"):
+            questions as strings, or {"role": "user"|"assistant", "content": ...} to include the answers.
         Returns the answer, short_answer, declined, and citations [{n, source, page, start, end, quote}].
         """
         if not question or not question.strip():

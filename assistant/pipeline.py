@@ -8,42 +8,50 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from assistant import followup, limits
+from assistant import limits
 from assistant.answerers import Answerer
-from assistant.retrieval import HybridRetriever
+from assistant.dialogue import as_turns, rewrite
+from assistant.dialogue.retrieval import DialogueRetriever
 from assistant.types import Answer
 
 
 def as_input(value: Any) -> dict:
-    """The question and its history, checked against the length limits (``limits.py``)."""
+    """The question and its earlier turns (``dialogue.Turn``), checked against the length limits."""
     if isinstance(value, str):
         data = {"question": value, "history": []}
     elif isinstance(value, dict) and "question" in value:
-        data = {"question": value["question"], "history": list(value.get("history") or [])}
+        data = {"question": value["question"], "history": as_turns(value.get("history"))}
     else:
-        raise TypeError('the chain takes a question string or {"question": str, "history": [str, ...]}')
-    limits.check(data["question"], data["history"])
+        raise TypeError('the chain takes a question string or {"question": str, "history": [turn, ...]}')
+    limits.check(data["question"], [t.content for t in data["history"]])
     return data
 
 
 class Pipeline:
-    def __init__(self, retriever: HybridRetriever, answerer: Answerer):
+    def __init__(self, retriever: DialogueRetriever, answerer: Answerer, history_mode: str = "dialogue"):
         self.retriever = retriever
         self.answerer = answerer
+        self.history_mode = history_mode
 
     def condense(self, value: Any) -> dict:
         data = as_input(value)
-        rewrite = getattr(self.answerer, "rewrite", followup.rewrite)
-        return {**data, "rewritten": rewrite(data["question"], data["history"])}
+        if self.history_mode == "none":
+            data["history"] = []
+        return {**data, "rewritten": rewrite.condense(data["question"], data["history"], self.history_mode,
+                                                       getattr(self.answerer, "rewrite", None))}
 
     def retrieve(self, data: dict) -> dict:
-        return {**data, "passages": self.retriever.retrieve(data["rewritten"])}
+        turns = data["history"] if self.history_mode == "dialogue" else []
+        found = self.retriever.search(data["rewritten"], turns)
+        return {**data, "passages": found.passages, "follow_up": found.follow_up}
 
     def answer(self, data: dict) -> Answer:
-        return self.answerer.answer(data["question"], data["passages"], rewritten=self._rewritten(data))
+        return self.answerer.answer(data["question"], data["passages"], rewritten=self._rewritten(data),
+                                    follow_up=data["follow_up"])
 
     def stream(self, data: dict) -> Iterator[str | Answer]:
-        yield from self.answerer.stream(data["question"], data["passages"], rewritten=self._rewritten(data))
+        yield from self.answerer.stream(data["question"], data["passages"], rewritten=self._rewritten(data),
+                                        follow_up=data["follow_up"])
 
     def run(self, value: Any) -> Answer:
         return self.answer(self.retrieve(self.condense(value)))

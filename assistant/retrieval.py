@@ -35,7 +35,10 @@ class HybridRetriever:
         rankings = [self.collection.dense_search(self.collection.embed_query(query), self.candidates)]
         if self.hybrid:
             rankings.append(self.collection.keyword_search(query, self.candidates))
-        fused = reciprocal_rank_fusion(rankings)[:k]
+        return self.passages(reciprocal_rank_fusion(rankings)[:k])
+
+    def passages(self, fused: list[tuple[str, float]]) -> list[Passage]:
+        """The chunks of ``(chunk id, score)`` as passages, in that order."""
         records = self.collection.chunks([chunk_id for chunk_id, _ in fused])
         return [
             Passage(

@@ -4,6 +4,7 @@ variables (nested with ``__``, e.g. ``ASSISTANT_INDEX__PRECISION=fp32``) and def
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,3 +32,6 @@ class Settings(BaseSettings):
     hybrid: bool = Field(True, description="fuse keyword (BM25) with dense retrieval")
     llm: str = Field("reader", description="answerer: reader (trained reader model), extractive (quoted sentences), "
                                          "openai, ollama or llamacpp")
+    history_mode: Literal["dialogue", "concat", "none"] = Field(
+        "dialogue", description="how earlier turns are used: dialogue (fitted dialogue retrieval and rewriting), "
+                                "concat (the last two questions joined to the question), none (ignored)")

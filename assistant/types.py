@@ -66,6 +66,12 @@ class Answer(BaseModel):
     sentences: list[SentenceCheck] = Field(default_factory=list, description="generated answers: per-sentence support")
     warning: str | None = Field(None, description="why the answer fell back, e.g. the LLM server was down")
 
+    def as_turn(self) -> dict:
+        """This answer as an assistant turn of the next question's history."""
+        return {"role": "assistant", "content": self.answer,
+                "short_answer": None if self.declined else self.short_answer,
+                "sources": list(dict.fromkeys(c.source for c in self.citations))}
+
     def to_json(self) -> dict:
         """The ``assistant ask --json`` contract."""
         return {

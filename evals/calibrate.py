@@ -52,7 +52,7 @@ def collect(suites: list[str], k: int):
         assert isinstance(answerer, ExtractiveAnswerer)
         answerer.uncovered = functools.lru_cache(maxsize=None)(answerer.uncovered)  # asked again per fold
         for q in suite.questions:
-            from assistant import followup
+            from assistant.dialogue import followup
 
             query = followup.rewrite(q.question, list(q.history))
             passages = bot.retriever.retrieve(query, k=k)

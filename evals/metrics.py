@@ -58,6 +58,19 @@ def containment(prediction: str, golds: Sequence[str]) -> float:
     return float(any(normalize(g) and f" {normalize(g)} " in pred for g in golds))
 
 
+def occurrences(text: str, answer: str) -> list[tuple[int, int]]:
+    """Where ``answer`` occurs in ``text``: ``(start, end)`` offsets, exact first, else ignoring case and spacing."""
+    found = [(m.start(), m.end()) for m in re.finditer(re.escape(answer), text)] if answer else []
+    if found or not answer.strip():
+        return found
+    loose = r"\s+".join(re.escape(word) for word in answer.split())
+    return [(m.start(), m.end()) for m in re.finditer(loose, text, re.IGNORECASE)]
+
+
+def overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
 def recall_at(ranked: Sequence[str], relevant: Iterable[str], k: int) -> float:
     relevant = set(relevant)
     if not relevant:

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 _RATES = ("recall@", "mrr@10", "ndcg@10", "exact_match", "f1", "containment", "citation_precision",
-          "citation_recall", "declined_unanswerable", "declined_answerable")
+          "citation_recall", "top1_source", "rank1_source", "quote_overlap", "declined_unanswerable",
+          "declined_answerable")
 
 
 def _rates(values: dict) -> dict[str, float]:

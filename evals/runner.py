@@ -82,7 +82,14 @@ def score_question(question: Question, answer, ranked: list[str], texts: dict[st
         text = "" if answer.declined else answer.answer
         text = re.sub(r"\s*\[\d+\]", "", text)
         short = "" if answer.declined else (answer.short_answer or text)  # EM and F1 on the span when there is one
+        first = answer.citations[0] if answer.citations and not answer.declined else None
+        gold_spans = [span for gold in question.answers for span in
+                      metrics.occurrences(texts.get(first.source, ""), gold)] if first else []
         record.update({
+            "top1_source": float(first is not None and first.source in question.sources) if question.sources else None,
+            "rank1_source": float(bool(ranked) and ranked[0] in question.sources) if question.sources else None,
+            "quote_overlap": float(first is not None and first.source in question.sources
+                                   and metrics.overlaps(first.start, first.end, gold_spans)),
             "short_answer": answer.short_answer,
             "exact_match": metrics.exact_match(short, question.answers),
             "f1": metrics.f1(short, question.answers),
@@ -114,6 +121,9 @@ def aggregate(records: list[dict], k: int, latencies: list[float], index_s: floa
             "containment": mean("containment", answerable),
             "citation_precision": mean("citation_precision", answerable),
             "citation_recall": mean("citation_recall", answerable),
+            "top1_source": mean("top1_source", answerable),
+            "rank1_source": mean("rank1_source", answerable),
+            "quote_overlap": mean("quote_overlap", answerable),
             "declined_unanswerable": round(sum(r["declined"] for r in unanswerable) / len(unanswerable), 4) if unanswerable else None,
             "declined_answerable": round(sum(r["declined"] for r in answerable) / len(answerable), 4) if answerable else None,
             "answerable": len(answerable),
@@ -162,15 +172,12 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
             passages = bot.retriever.retrieve(question.question, k=RANK_DEPTH * 3)
             latencies.append((time.perf_counter() - began) * 1000)
         else:
-            history: list[str] = []
-            for turn in question.history:  # the conversation's earlier turns come first
-                bot.ask(turn, history=history)
-                history.append(turn)
+            # The suite's earlier user turns, as one ``assistant ask --history`` call per turn gives them.
             began = time.perf_counter()
-            answer = bot.ask(question.question, history=history)
+            answer = bot.ask(question.question, history=list(question.history))
             latencies.append((time.perf_counter() - began) * 1000)
             # The answerer's order first: a reader reranks the passages it read.
-            passages = answer.passages + bot.retriever.retrieve(answer.rewritten_question, k=RANK_DEPTH * 3)
+            passages = answer.passages + deeper(bot, answer.rewritten_question, question.history)
         ranked = metrics.dedupe(p.source for p in passages)[:RANK_DEPTH]
         record = score_question(question, answer, ranked, texts, k)
         record["latency_ms"] = round(latencies[-1], 1)
@@ -179,6 +186,7 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
         "suite": suite.name,
         "suite_path": str(suite.folder.resolve()),
         "config": {"k": k, "collection": bot.settings.collection, "answerer": bot.settings.llm,
+                   "history_mode": bot.settings.history_mode,
                    "hybrid": bot.settings.hybrid, "index": bot.settings.index.model_dump(),
                    "retrieval_only": suite.retrieval_only, "limit": limit},
         "versions": _versions(),
@@ -188,6 +196,14 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
         "metrics": aggregate(records, k, latencies, index_s),
         "questions": records,
     }
+
+
+def deeper(bot, query: str, history) -> list:
+    """The retrieval ranking past the passages read, searched the way the answer was (``history_mode``)."""
+    from assistant.dialogue import as_turns
+
+    turns = as_turns(history) if bot.settings.history_mode == "dialogue" else []
+    return bot.pipeline.retriever.retrieve(query, turns, k=RANK_DEPTH * 3)
 
 
 def _versions() -> dict:

@@ -127,8 +127,8 @@ class Collection:
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
 
-    def dense_search(self, vector: np.ndarray, n: int) -> list[Hit]:
-        return self.vectors.query(vector, n)
+    def dense_search(self, vector: np.ndarray, n: int, source: str | None = None) -> list[Hit]:
+        return self.vectors.query(vector, n, source)
 
     def keyword_search(self, text: str, n: int) -> list[Hit]:
         return [Hit(id=i, score=s) for i, s in self.catalog.keyword_search(text, n)]

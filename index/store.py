@@ -188,8 +188,21 @@ class VectorCollection:
                 return
             offset += len(page["ids"])
 
-    def query(self, vector: np.ndarray, n: int) -> list[Hit]:
-        result = self._collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+    def embeddings(self) -> Iterator[tuple[str, str, np.ndarray]]:
+        """Every chunk as ``(id, source, vector)``, a page at a time (for fitting and analysis)."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas", "embeddings"], limit=_PAGE, offset=offset)
+            for chunk_id, meta, vector in zip(page["ids"], page["metadatas"], page["embeddings"]):
+                yield chunk_id, meta["source"], np.asarray(vector, dtype=np.float32)
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += len(page["ids"])
+
+    def query(self, vector: np.ndarray, n: int, source: str | None = None) -> list[Hit]:
+        """The ``n`` nearest chunks (of document ``source`` only, when given)."""
+        where = {"source": source} if source is not None else None
+        result = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [Hit(id=i, score=1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
 

@@ -100,3 +100,19 @@ def test_document_html_is_shown_as_text_and_never_runs(page, tmp_path):
     assert page.dialogs == []
     assert "<script>alert(1)</script>" in page.locator("#sources").inner_text()
     page.screenshot(path=str(ARTIFACTS / "escaped.png"), full_page=True)
+
+
+def test_a_follow_up_refers_to_a_person_named_only_in_the_previous_answer(page, tmp_path):
+    from test_dialogue_surfaces import CLUB
+
+    document = tmp_path / "harbour.md"
+    document.write_text(CLUB)
+    upload(page, document)
+    page.locator("button[role=tab]", has_text="Chat").click()
+    page.locator("#new-conversation").click()
+    page.wait_for_timeout(500)
+    ask(page, "What is the Harbour Rowing Club?", "amateur rowing club")
+    ask(page, "Who founded it?", "Margaret Ellison")
+    ask(page, "When did she die?", "When did Margaret Ellison die?")  # the rewrite is shown under the answer
+    assert "1967" in page.locator("#chat").inner_text().split("When did she die?")[-1]
+    page.screenshot(path=str(ARTIFACTS / "follow-up-from-answer.png"), full_page=True)

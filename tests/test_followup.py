@@ -1,4 +1,4 @@
-from assistant.followup import entities, rewrite
+from assistant.dialogue.followup import entities, rewrite
 
 
 def test_pronoun_is_replaced_by_the_last_named_entity():

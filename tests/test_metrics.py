@@ -61,3 +61,13 @@ def test_percentile_interpolates():
     assert metrics.percentile([10, 20, 30, 40], 50) == 25
     assert metrics.percentile([5], 95) == 5
     assert metrics.percentile([], 50) == 0.0
+
+
+def test_quote_overlap_finds_the_gold_span_exactly_or_ignoring_case_and_spacing():
+    from evals.metrics import occurrences, overlaps
+
+    text = "Intro.\nYou may apply online   at the portal. Or by mail."
+    spans = occurrences(text, "you may apply online at the portal")
+    assert spans == [(7, 43)]
+    assert overlaps(0, 10, spans) and not overlaps(44, 56, spans)
+    assert occurrences(text, "by phone") == []

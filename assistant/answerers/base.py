@@ -17,11 +17,15 @@ def decline_message(question: str) -> str:
 class Answerer(Protocol):
     name: str
 
-    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Answer:
         """Answer ``question`` from ``passages`` only, citing them; decline when they don't hold it.
 
-        ``rewritten`` is the stand-alone form of a follow-up question, when there is one.
+        ``rewritten`` is the stand-alone form of a follow-up question, when there is one;
+        ``follow_up``: the question continues a conversation (answerers may calibrate
+        declines for conversational turns apart).
         """
 
-    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final ``Answer``."""

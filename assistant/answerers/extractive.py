@@ -246,7 +246,8 @@ class ExtractiveAnswerer:
         )
         return found, scores, 1.0 / (1.0 + math.exp(-logit))
 
-    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Answer:
         query = rewritten or question
         found, scores, confidence = self.score(query, passages)
         base = dict(question=question, rewritten_question=query, passages=passages, confidence=confidence, answerer=self.name)
@@ -271,8 +272,9 @@ class ExtractiveAnswerer:
             )
         return Answer(answer=" ".join(parts), declined=False, citations=citations, **base)
 
-    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
-        result = self.answer(question, passages, rewritten)
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Iterator[str | Answer]:
+        result = self.answer(question, passages, rewritten, follow_up)
         for piece in re.findall(r"\S+\s*", result.answer):
             yield piece
         yield result

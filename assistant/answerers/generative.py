@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant import followup, prompts
+from assistant import prompts
+from assistant.dialogue import followup
+from assistant.dialogue.rewrite import transcript
+from assistant.dialogue.turns import Turn
 from assistant.answerers.base import Answerer, decline_message
 from assistant.context import format_sources, pack
 from assistant.errors import ConfigError, LLMError
@@ -25,6 +28,9 @@ from assistant.verify import Verifier
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _DECLINE_HINT = re.compile(r"documents don.t say|not (contain|mention|say)|no information|cannot answer|don.t know", re.I)
+
+
+CONDENSE_TURNS = 8
 
 
 class GenerativeAnswerer:
@@ -42,10 +48,11 @@ class GenerativeAnswerer:
         self.answer_prompt = prompts.load("answer")
         self.condense_prompt = prompts.load("condense")
 
-    def rewrite(self, question: str, history: list[str]) -> str:
+    def rewrite(self, question: str, history: list[Turn]) -> str:
+        """The LLM condenses from the whole dialogue, questions and answers (the last ``CONDENSE_TURNS``)."""
         if not history or not followup.is_follow_up(question):
             return question
-        prompt = self.condense_prompt.format(history="\n".join(f"User: {h}" for h in history), question=question)
+        prompt = self.condense_prompt.format(history=transcript(history[-CONDENSE_TURNS:]), question=question)
         try:
             text = "".join(self.llm.generate(prompt, max_tokens=64)).strip().splitlines()
         except LLMError:
@@ -53,13 +60,15 @@ class GenerativeAnswerer:
         rewritten = text[0].strip().strip('"') if text else ""
         return rewritten if 3 <= len(rewritten) <= 300 else followup.rewrite(question, history)
 
-    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Answer:
         result = None
-        for piece in self.stream(question, passages, rewritten):
+        for piece in self.stream(question, passages, rewritten, follow_up):
             result = piece
         return result
 
-    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Iterator[str | Answer]:
         sources = pack(passages, self.context_tokens)
         if not sources:
             yield self._fallback(question, passages, rewritten, "nothing was retrieved")
@@ -110,7 +119,7 @@ class GenerativeAnswerer:
 
     def _fallback(self, question: str, passages: list[Passage], rewritten: str | None, reason: str) -> Answer:
         if self.fallback == "extractive":
-            result = self.extractive.answer(question, passages, rewritten)
+            result = self.extractive.answer(question, passages, rewritten, follow_up)
         else:
             result = Answer(question=question, rewritten_question=rewritten or question, answer=decline_message(question),
                             declined=True, passages=passages)

@@ -40,6 +40,15 @@ class ReaderCalibration:
     slope: float = 1.0  # confidence = sigmoid(slope * fused + bias)
     bias: float = 0.0
     off_topic: float = topic.OFF_TOPIC
+    dialogue_threshold: float | None = None  # for follow-ups, fitted on dialogue turns (``assistant.dialogue.calibrate``)
+
+    def threshold_for(self, follow_up: bool) -> float:
+        return self.dialogue_threshold if follow_up and self.dialogue_threshold is not None else self.threshold
+
+    def off_topic_for(self, follow_up: bool) -> float:
+        """A follow-up is off the collection's topic only when none of its words are in it: its
+        topic is the dialogue's, and its own words are often small talk ("Umm, pretty encouraging")."""
+        return 1.0 if follow_up and self.dialogue_threshold is not None else self.off_topic
 
     @classmethod
     def load(cls, path: Path | None = None) -> "ReaderCalibration":
@@ -117,7 +126,8 @@ class ReaderAnswerer:
         scored = [(self.calibration.fuse(s.margin, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 
-    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer:
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Answer:
         query = rewritten or question
         ranked = self.rank(query, passages) if passages else []
         reordered = [p for _, p, _ in ranked] + passages[len(ranked):]
@@ -128,8 +138,8 @@ class ReaderAnswerer:
         span = supported_span(query, passage, span)
         confidence = self.calibration.confidence(fused)
         short = short_form(span.text)
-        off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic
-        if fused < self.calibration.threshold or off_topic or not short:
+        off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic_for(follow_up)
+        if fused < self.calibration.threshold_for(follow_up) or off_topic or not short:
             return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
         quote = quote_around(passage, span.start, span.end)
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
@@ -139,8 +149,9 @@ class ReaderAnswerer:
         return Answer(answer=text, declined=False, citations=[citation], short_answer=short,
                       confidence=confidence, **base)
 
-    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Iterator[str | Answer]:
-        result = self.answer(question, passages, rewritten)
+    def stream(self, question: str, passages: list[Passage], rewritten: str | None = None,
+               follow_up: bool = False) -> Iterator[str | Answer]:
+        result = self.answer(question, passages, rewritten, follow_up)
         for piece in re.findall(r"\S+\s*", result.answer):
             yield piece
         yield result

@@ -46,8 +46,18 @@ class Conversations:
             for r in rows]}
 
     def questions(self, user: User, conversation_id: str) -> list[str]:
-        """The questions asked so far: the history of the next follow-up."""
         return [m["question"] for m in self.get(user, conversation_id)["messages"]]
+
+    def turns(self, user: User, conversation_id: str) -> list[dict]:
+        """The questions and answers so far, as turns: the history of the next follow-up."""
+        turns = []
+        for m in self.get(user, conversation_id)["messages"]:
+            answer = m["answer"] or {}
+            turns.append({"role": "user", "content": m["question"]})
+            turns.append({"role": "assistant", "content": answer.get("answer", ""),
+                          "short_answer": answer.get("short_answer"),
+                          "sources": [c["source"] for c in answer.get("citations", []) if "source" in c]})
+        return turns
 
     def add(self, user: User, conversation_id: str, question: str, answer: dict) -> int:
         with self.db.engine.begin() as c:

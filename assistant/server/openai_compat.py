@@ -1,6 +1,7 @@
 """``POST /v1/chat/completions`` in the OpenAI format, so any OpenAI-style client or
 chat UI can ask a collection: ``model`` names the collection, the last user message is
-the question and the earlier user messages its history.
+the question and the earlier user and assistant messages its history (an earlier
+answer names what the next question may refer to).
 
 The answer text keeps its ``[n]`` markers, so a client that knows nothing of sources
 still shows readable, cited text. The sources travel in two extra fields of the
@@ -52,11 +53,14 @@ def error_response(exc: OpenAIError) -> JSONResponse:
                         status_code=exc.status)
 
 
-def question_and_history(messages: list[Message]) -> tuple[str, list[str]]:
-    users = [m.text().strip() for m in messages if m.role == "user"]
-    if not users or not users[-1]:
+def question_and_history(messages: list[Message]) -> tuple[str, list[dict]]:
+    """The last user message, and the user and assistant messages before it as turns."""
+    said = [m for m in messages if m.role in ("user", "assistant")]
+    last = max((i for i, m in enumerate(said) if m.role == "user"), default=None)
+    if last is None or not said[last].text().strip():
         raise OpenAIError(400, "the last user message is empty; send the question as a user message", "empty_question")
-    return users[-1], [u for u in users[:-1] if u]
+    history = [{"role": m.role, "content": m.text().strip()} for m in said[:last] if m.text().strip()]
+    return said[last].text().strip(), history
 
 
 def _envelope(kind: str, completion_id: str, model: str) -> dict:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import StreamingResponse
@@ -24,11 +25,19 @@ from assistant.server.team import Team
 from assistant.types import Answer
 
 
+class HistoryTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
 class AskRequest(BaseModel):
     question: str
     collection: str
-    history: list[str] = Field(default_factory=list, description="earlier questions, oldest first")
-    conversation_id: str | None = Field(None, description="continue this conversation (its questions are the history)")
+    history: list[str | HistoryTurn] = Field(
+        default_factory=list, description='earlier turns, oldest first: questions, or {"role": "user"|"assistant", '
+                                          '"content": …} to include the answers')
+    conversation_id: str | None = Field(
+        None, description="continue this conversation (its questions and answers are the history)")
 
 
 class NewCollection(BaseModel):
@@ -56,11 +65,11 @@ def router(team: Team) -> APIRouter:
     api = APIRouter(prefix="/v1")
     me = Depends(team.authenticate)
 
-    def _history(user: User, request: AskRequest) -> tuple[str, list[str]]:
+    def _history(user: User, request: AskRequest) -> tuple[str, list]:
+        given = [t if isinstance(t, str) else t.model_dump() for t in request.history]
         if request.conversation_id is None:
-            return team.conversations.start(user, request.collection, request.question), request.history
-        earlier = team.conversations.questions(user, request.conversation_id)
-        return request.conversation_id, request.history or earlier
+            return team.conversations.start(user, request.collection, request.question), given
+        return request.conversation_id, given or team.conversations.turns(user, request.conversation_id)
 
     def _record(user: User, conversation_id: str, question: str, answer: Answer) -> dict:
         message_id = team.conversations.add(user, conversation_id, question, stored_answer(answer))

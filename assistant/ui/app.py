@@ -104,7 +104,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 yield chat, session, gr.update(), ""
         if final is not None:
             chat[-1]["content"] = answer_markdown(final)
-            session = {**session, "history": session["history"] + [message]}
+            session = {**session, "history": session["history"] + [message, final.as_turn()]}
         yield chat, {**session, "chat": chat}, sources_html(final), ""
 
     def reset(session: dict):
@@ -168,7 +168,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             return session, f"<p class='declined'>{html.escape(str(exc))}</p>"
         return session, f"<p>Answering with <b>{html.escape(llm)}</b>, k = {int(k)}, hybrid {'on' if hybrid else 'off'}.</p>"
 
-    def ask_api(question: str, history: list[str] | None = None, collection: str | None = None) -> dict:
+    def ask_api(question: str, history: list[str | dict] | None = None, collection: str | None = None) -> dict:
         """Answer a question; returns the answer, whether it declined, and its citations."""
         session = new_session()
         if collection:
@@ -187,7 +187,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                                           elem_id="question")
                     with gr.Row():
                         send = gr.Button("Ask", variant="primary", elem_id="ask")
-                        clear = gr.Button("New conversation")
+                        clear = gr.Button("New conversation", elem_id="new-conversation")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")

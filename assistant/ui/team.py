@@ -92,7 +92,7 @@ def build_team_app(team: Team, limits=None):
         conversation_id = state["conversation_id"] or team.conversations.start(user, collection, message)
         message_id = team.conversations.add(user, conversation_id, message, stored_answer(final))
         chat[-1]["content"] = answer_markdown(final)
-        state = {**state, "conversation_id": conversation_id, "history": state["history"] + [message],
+        state = {**state, "conversation_id": conversation_id, "history": state["history"] + [message, final.as_turn()],
                  "message_id": message_id, "chat": chat}
         yield (chat, state, sources_html(final), "", gr.update(choices=conversation_choices(user),
                                                               value=conversation_id), "")
@@ -108,7 +108,7 @@ def build_team_app(team: Team, limits=None):
             chat += [{"role": "user", "content": html.escape(message["question"])},
                      {"role": "assistant", "content": answer_markdown(last)}]
         state = {"collection": data["collection"], "conversation_id": conversation_id,
-                 "history": [m["question"] for m in data["messages"]],
+                 "history": team.conversations.turns(user, conversation_id),
                  "message_id": data["messages"][-1]["id"] if data["messages"] else None, "chat": chat}
         return chat, state, sources_html(last), gr.update(value=data["collection"]), data["title"]
 
@@ -224,7 +224,7 @@ def build_team_app(team: Team, limits=None):
         audience = "everyone" if info.everyone else (", ".join(info.shared_with) or "nobody yet")
         return _note(f"{collection} is shared with {audience}.")
 
-    def ask_api(question: str, history: list[str] | None, collection: str | None, request: gr.Request) -> dict:
+    def ask_api(question: str, history: list[str | dict] | None, collection: str | None, request: gr.Request) -> dict:
         """Answer a question from a collection you may read; the ``ask --json`` object."""
         user = who(request)
         bot = team.for_reading(user, collection or team.default)

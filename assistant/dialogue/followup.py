@@ -14,7 +14,8 @@ filled in by what they can refer to:
   ``python3``), else its last capitalised name that is not a person.
 
 A short question without a pronoun ("And in 1990?") gets the previous turn's key
-words appended for retrieval.
+words appended for retrieval. The assistant's earlier answers are read too (their
+short answer): "Who founded it?" → "Ada Lovelace" → "When did she die?" finds her there.
 """
 
 from __future__ import annotations
@@ -113,16 +114,19 @@ def is_follow_up(question: str) -> bool:
     return bool(_PRONOUN.search(question)) or len(content_words(question)) < 2
 
 
-def rewrite(question: str, history: list[str]) -> str:
-    """The stand-alone form of ``question`` given the earlier questions (most recent last).
+def rewrite(question: str, history: list) -> str:
+    """The stand-alone form of ``question`` given the earlier turns (strings are
+    questions, or ``dialogue.Turn``s; most recent last).
 
-    Each turn is resolved against the ``FOLLOW_UP_WINDOW`` turns before it, already
+    Each question is resolved against the ``FOLLOW_UP_WINDOW`` turns before it, already
     resolved, so the work grows linearly with the history's length."""
+    from assistant.dialogue.turns import as_turns
     from assistant.limits import FOLLOW_UP_WINDOW
 
     resolved: list[str] = []
-    for turn in history[-2 * FOLLOW_UP_WINDOW:]:
-        resolved.append(_rewrite_one(turn, resolved[-FOLLOW_UP_WINDOW:]))
+    for turn in as_turns(history)[-2 * FOLLOW_UP_WINDOW:]:
+        said = _rewrite_one(turn.content, resolved[-FOLLOW_UP_WINDOW:]) if turn.role == "user" else turn.said
+        resolved.append(said)
     return _rewrite_one(question, resolved[-FOLLOW_UP_WINDOW:])
 
 

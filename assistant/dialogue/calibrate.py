@@ -1,0 +1,113 @@
+"""How the reader reads a follow-up, and when it declines one, fitted on doc2dial's
+training dialogues (never on ``evals/doc2dial``).
+
+    python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial --work runs/d2d-train [--write]
+
+Every follow-up turn is searched as the assistant searches it (``DialogueRetriever``),
+then read with each way of putting the question (``QUERY_FORMS``); the report gives,
+per form, how often the quoted sentence overlaps the span the human agent answered
+from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
+``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
+answerable turns: the SQuAD-style threshold declined a quarter of them, because a
+conversational turn ("ok tell me the requirements?") scores lower than a
+well-formed question over the same sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from assistant.dialogue.fit import load_turns, write_corpus
+from assistant.dialogue.turns import as_turns
+
+TARGET_FALSE_DECLINES = 0.05
+QUERY_FORMS = {
+    "rewritten": lambda rewritten, earlier: rewritten,
+    "with_previous_turn": lambda rewritten, earlier: " ".join([*earlier[-1:], rewritten]),
+}
+
+
+def overlap(start: int, end: int, text: str, answer: str) -> bool:
+    from evals import metrics
+
+    return metrics.overlaps(start, end, metrics.occurrences(text, answer))
+
+
+def read_turns(bot, turns, limit: int | None) -> dict[str, list[tuple[float, bool, bool]]]:
+    """Per query form: ``(fused score, right page, quote overlaps the gold span)`` of each follow-up."""
+    from assistant.answerers.reader import quote_around, supported_span
+    from assistant.dialogue import rewrite
+
+    pipeline, answerer = bot.pipeline, bot.answerer
+    followups = [t for t in turns if t.history][:limit]
+    texts: dict[str, str] = {}
+    out: dict[str, list] = {form: [] for form in QUERY_FORMS}
+    for number, turn in enumerate(followups, start=1):
+        history = as_turns(turn.history)
+        rewritten = rewrite.condense(turn.question, history)
+        passages = pipeline.retriever.retrieve(rewritten, history)
+        for form, build in QUERY_FORMS.items():
+            ranked = answerer.rank(build(rewritten, turn.history), passages)
+            if not ranked:
+                out[form].append((-99.0, False, False))
+                continue
+            fused, passage, span = ranked[0]
+            span = supported_span(rewritten, passage, span)
+            quote = quote_around(passage, span.start, span.end)
+            text = texts.setdefault(passage.source, bot.collection.document_text(passage.source))
+            right = passage.source == turn.source
+            out[form].append((fused, right, right and overlap(quote.start, quote.end, text, turn.answer)))
+        if number % 100 == 0:
+            print(f"{number}/{len(followups)} turns read", flush=True)
+    return out
+
+
+def summary(reads: list[tuple[float, bool, bool]], threshold: float) -> dict:
+    scores = np.array([r[0] for r in reads])
+    answered = scores >= threshold
+    return {"turns": len(reads), "rank1_source": round(float(np.mean([r[1] for r in reads])), 4),
+            "quote_overlap": round(float(np.mean([r[2] and a for r, a in zip(reads, answered)])), 4),
+            "declined": round(float(1 - answered.mean()), 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.dialogue.calibrate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="folder with doc2dial's train.jsonl.gz")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the pages and their index")
+    parser.add_argument("--weights", help="reader weights file (default: the shipped reader)")
+    parser.add_argument("--limit", type=int, help="read only the first N follow-up turns")
+    parser.add_argument("--write", action="store_true", help="write dialogue_threshold into the reader's calibration.json")
+    args = parser.parse_args(argv)
+
+    from assistant import Assistant
+    from assistant.answerers.reader import CALIBRATION
+    from assistant.reader.runtime import weights_folder
+
+    turns, rows = load_turns(args.data)
+    write_corpus(rows, args.work / "corpus")
+    bot = Assistant(collection="d2d-train", store=args.work / "store", llm_options={"model": args.weights} if args.weights else {})
+    bot.index([args.work / "corpus"])
+    reads = read_turns(bot, turns, args.limit)
+    report = {}
+    for form, values in reads.items():
+        threshold = float(np.quantile([v[0] for v in values], TARGET_FALSE_DECLINES))
+        report[form] = {"threshold": round(threshold, 3), "at_threshold": summary(values, threshold),
+                        "at_reader_threshold": summary(values, bot.answerer.calibration.threshold)}
+    print(json.dumps(report, indent=2))
+    if args.write:
+        target = (Path(args.weights).parent if args.weights else weights_folder()) / CALIBRATION
+        record = json.loads(target.read_text())
+        record["dialogue_threshold"] = report["rewritten"]["threshold"]
+        record["dialogue_fit"] = {"command": "python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial "
+                                             "--work runs/d2d-train --write", "report": report}
+        target.write_text(json.dumps(record, indent=2) + "\n")
+        print(f"wrote dialogue_threshold to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

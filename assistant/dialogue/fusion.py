@@ -1,0 +1,100 @@
+"""How a follow-up's rankings are combined: one pure function, used alike at question
+time (``retrieval.py``) and when the weights are fitted (``fit.py``), so what is fitted
+is what runs.
+
+Rankings of chunks, each searched with a different query:
+- ``question_dense`` / ``question_keywords``: the question alone;
+- ``dialogue_dense``: the question's vector plus the earlier user turns' vectors,
+  weighted by recency (``decay`` per turn back) and the opening turn by ``opening``;
+- ``dialogue_keywords``: BM25 over the question joined with the last ``keyword_turns`` user turns.
+
+Each contributes ``weight / (RRF_K + rank)``; a document ranked high by the dialogue's
+rankings or cited by an earlier answer adds ``prior`` × its own reciprocal rank to
+each of its chunks. A question that reads as self-contained (``retrieval.new_topic``:
+it matches some page clearly better than the page the earlier turns point to) keeps
+only ``shift`` of the dialogue's weight, so a new topic is not dragged back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+RRF_K = 60
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+@dataclass(frozen=True)
+class DialogueWeights:
+    question_dense: float = 1.0
+    question_keywords: float = 1.0
+    dialogue_dense: float = 1.0
+    dialogue_keywords: float = 1.0
+    decay: float = 0.7
+    opening: float = 0.5
+    history_mix: float = 1.0  # how much the earlier turns weigh against the question in the dense query
+    keyword_turns: int = 2
+    prior: float = 1.0
+    cited: float = 1.0  # the prior's weight for the documents an earlier answer cited, against the rankings
+    shift: float = 0.3  # share of the dialogue's weight a self-contained question keeps
+    shift_margin: float = 0.1  # a question that matches its own best page by this much more (cosine) than the
+    shift_words: int = 6  # dialogue's page, and has at least this many content words, is a new topic
+    window: int = 8  # earlier user turns read
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> "DialogueWeights":
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text())["weights"]
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Rankings:
+    """Chunk ids best first, and the source of each chunk seen."""
+
+    question_dense: list[str]
+    question_keywords: list[str]
+    dialogue_dense: list[str]
+    dialogue_keywords: list[str]
+    source_of: dict[str, str]
+    cited: list[str]  # sources cited by earlier answers, most recent first
+    self_contained: bool = False
+
+
+def _reciprocal(ranking: list[str], weight: float, into: dict[str, float]) -> None:
+    if weight:
+        for rank, chunk in enumerate(ranking):
+            into[chunk] = into.get(chunk, 0.0) + weight / (RRF_K + rank + 1)
+
+
+def fuse(r: Rankings, w: DialogueWeights, history: bool = True) -> list[tuple[str, float]]:
+    """``(chunk id, score)`` best first. ``history=False``: the question's rankings only."""
+    scores: dict[str, float] = {}
+    _reciprocal(r.question_dense, w.question_dense, scores)
+    _reciprocal(r.question_keywords, w.question_keywords, scores)
+    if history:
+        keep = w.shift if r.self_contained else 1.0
+        _reciprocal(r.dialogue_dense, keep * w.dialogue_dense, scores)
+        _reciprocal(r.dialogue_keywords, keep * w.dialogue_keywords, scores)
+        prior = document_prior(r, w)
+        if prior and w.prior:
+            for chunk in list(scores):
+                scores[chunk] += keep * w.prior * prior.get(r.source_of.get(chunk, ""), 0.0)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def document_prior(r: Rankings, w: DialogueWeights) -> dict[str, float]:
+    """Each document's reciprocal rank among the dialogue's rankings (by its best chunk), plus the cited ones."""
+    prior: dict[str, float] = {}
+    for ranking, weight in ((r.dialogue_dense, w.dialogue_dense), (r.dialogue_keywords, w.dialogue_keywords)):
+        documents = list(dict.fromkeys(r.source_of[c] for c in ranking if c in r.source_of))
+        for rank, source in enumerate(documents):
+            prior[source] = prior.get(source, 0.0) + weight / (RRF_K + rank + 1)
+    for distance, source in enumerate(dict.fromkeys(r.cited)):
+        prior[source] = prior.get(source, 0.0) + w.cited * w.decay ** distance / (RRF_K + 1)
+    return prior

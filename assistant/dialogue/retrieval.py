@@ -1,0 +1,101 @@
+"""Search a follow-up with what the dialogue is about, not only its own words.
+
+The question and the earlier user turns are embedded together (one batch), searched
+as themselves and as the dialogue, and fused by ``fusion.fuse`` with the weights
+fitted on doc2dial's training dialogues (``fit.py``). Without earlier turns this is
+exactly the hybrid retriever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse
+from assistant.dialogue.turns import Turn
+from assistant.retrieval import HybridRetriever
+from assistant.text import content_words
+from assistant.types import Passage
+
+
+def history_vector(earlier: np.ndarray, w: DialogueWeights) -> np.ndarray:
+    """The earlier turns' vectors (oldest first) weighted by recency, the opening turn by ``opening`` more."""
+    n = len(earlier)
+    weights = np.array([w.decay ** (n - 1 - i) for i in range(n)], dtype=np.float32)
+    weights[0] += w.opening
+    return (weights[:, None] * earlier).sum(0) / weights.sum()
+
+
+def dialogue_vector(question: np.ndarray, earlier: np.ndarray, w: DialogueWeights) -> np.ndarray:
+    """The question's vector plus the earlier turns', unit length."""
+    if not len(earlier):
+        return question
+    mixed = question + w.history_mix * history_vector(earlier, w)
+    return mixed / max(float(np.linalg.norm(mixed)), 1e-9)
+
+
+def keyword_query(question: str, earlier: list[str], w: DialogueWeights) -> str:
+    recent = earlier[-w.keyword_turns:] if w.keyword_turns else []
+    return " ".join([question, *recent])
+
+
+def new_topic(question: str, margin: float, w: DialogueWeights) -> bool:
+    """``margin``: how much better (cosine) the question matches its own best page than the
+    page the earlier turns point to. A long question that clearly belongs elsewhere is a new topic."""
+    return margin > w.shift_margin and len(content_words(question)) >= w.shift_words
+
+
+@dataclass(frozen=True)
+class Search:
+    passages: list[Passage]
+    follow_up: bool  # the question continues the dialogue (it has earlier turns and does not read as a new topic)
+
+
+class DialogueRetriever:
+    def __init__(self, base: HybridRetriever, weights: DialogueWeights | None = None):
+        self.base = base
+        self.weights = weights or DialogueWeights.load()
+
+    @property
+    def collection(self):
+        return self.base.collection
+
+    def retrieve(self, question: str, turns: list[Turn] = (), k: int | None = None) -> list[Passage]:
+        return self.search(question, turns, k).passages
+
+    def search(self, question: str, turns: list[Turn] = (), k: int | None = None) -> Search:
+        w = self.weights
+        earlier = [t.content for t in turns if t.role == "user"][-w.window:]
+        cited = [s for t in reversed(turns) if t.role == "assistant" for s in t.sources]
+        if (not earlier and not cited) or self.collection.is_empty():
+            return Search(self.base.retrieve(question, k), follow_up=False)
+        rankings = self.rankings(question, earlier, cited)
+        return Search(self.base.passages(fuse(rankings, w)[: k or self.base.k]), follow_up=not rankings.self_contained)
+
+    def rankings(self, question: str, earlier: list[str], cited: list[str]) -> Rankings:
+        w, collection, n = self.weights, self.collection, self.base.candidates
+        vectors = np.asarray(collection.embedder.embed([question, *earlier]), dtype=np.float32)
+        ids = {
+            "question_dense": collection.dense_search(vectors[0], n),
+            "question_keywords": collection.keyword_search(question, n),
+            "dialogue_dense": collection.dense_search(dialogue_vector(vectors[0], vectors[1:], w), n),
+            "dialogue_keywords": collection.keyword_search(keyword_query(question, earlier, w), n),
+        }
+        ranked = {name: [hit.id for hit in hits] for name, hits in ids.items()}
+        pointed = collection.dense_search(history_vector(vectors[1:], w), 1)
+        seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed)]))
+        source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
+        return Rankings(**ranked, source_of=source_of, cited=cited,
+                        self_contained=new_topic(question, self._margin(vectors[0], ids["question_dense"],
+                                                                         pointed, source_of), w))
+
+    def _margin(self, question: np.ndarray, own: list, pointed: list, source_of: dict[str, str]) -> float:
+        if not own or not pointed:
+            return 0.0
+        page = source_of.get(pointed[0].id)
+        fit = next((h.score for h in own if source_of.get(h.id) == page), None)
+        if fit is None:
+            best = self.collection.dense_search(question, 1, source=page)
+            fit = best[0].score if best else -1.0
+        return own[0].score - fit

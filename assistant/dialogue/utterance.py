@@ -1,0 +1,35 @@
+"""What a conversational turn asks, without its pleasantries.
+
+People open a turn with what the reader model was never trained on — "Hi, good
+morning.", "Oh, o.k.", "That's awesome.", "I see." — and then ask. Leading
+sentences that are not questions and say almost nothing (``FILLER_WORDS`` content
+words or fewer, all of them common English words) are dropped; what is left is
+searched and read. A turn that is nothing but such sentences stays as it is.
+Measured on doc2dial's training turns (``assistant.dialogue.calibrate``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import STOPWORDS, words
+
+FILLER_WORDS = 3
+COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: one in a million words or more frequent ("hm", "ok")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def _is_filler(sentence: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    if sentence.rstrip().endswith("?"):
+        return False
+    meaningful = [w for w in words(sentence) if w not in STOPWORDS]
+    return len(meaningful) <= FILLER_WORDS and all(zipf_frequency(w, "en") >= COMMON_ZIPF for w in meaningful)
+
+
+def core(turn: str) -> str:
+    parts = _SENTENCE.split(turn.strip())
+    while len(parts) > 1 and _is_filler(parts[0]):
+        parts = parts[1:]
+    return " ".join(parts)

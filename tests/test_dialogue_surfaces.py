@@ -1,0 +1,133 @@
+"""Three-turn conversations with the real models, through every way in: the third
+question ("When did she die?") refers to a person named only in the assistant's
+previous answer. And a new, self-contained question after a dialogue is answered
+from its own page, not pulled back to the dialogue's."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CLUB = """# The Harbour Rowing Club
+
+The Harbour Rowing Club is an amateur rowing club on the Water of Leith in Edinburgh. It races coastal fours and holds a regatta every August.
+
+## History
+
+The club was founded in 1921 by Margaret Ellison, a schoolteacher from Leith. Its first boathouse stood on the old timber quay. The first captain, Thomas Reid, led the crew that won the Forth Cup in 1926; Reid died in 1950 and the cup race is named after him.
+
+## Later years
+
+Margaret Ellison remained president of the club for thirty years. She died in 1967 in Portobello, and a scholarship for young rowers carries her name. In 1984 the club moved to a new boathouse at Newhaven.
+"""
+WEATHER = """# Coastal weather
+
+Sea fog is common on the Forth in early summer. Rowers check the tide tables before going out, and the harbour master closes the slipway in gales.
+"""
+FIRST, SECOND, THIRD = "What is the Harbour Rowing Club?", "Who founded it?", "When did she die?"
+
+
+def write_club(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "harbour.md").write_text(CLUB)
+    (folder / "weather.md").write_text(WEATHER)
+    return folder
+
+
+def check_third(answer: dict) -> None:
+    assert "Margaret Ellison" in answer["rewritten_question"]
+    assert not answer["declined"] and "1967" in answer["short_answer"]
+    assert answer["citations"][0]["source"] == "harbour.md"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    from assistant import Assistant
+
+    root = tmp_path_factory.mktemp("club")
+    bot = Assistant(collection="club", store=root / "store")
+    assert not bot.index([write_club(root / "docs")]).failed
+    return bot
+
+
+def test_python_api_reads_its_own_previous_answer(bot):
+    first = bot.ask(FIRST)
+    second = bot.ask(SECOND, history=[FIRST, first])
+    assert second.short_answer == "Margaret Ellison"
+    third = bot.ask(THIRD, history=[FIRST, first, SECOND, second])
+    check_third(third.to_json())
+    # with the questions alone the referent is not there to find
+    assert "Margaret Ellison" not in bot.ask(THIRD, history=[FIRST, SECOND]).rewritten_question
+
+
+def test_the_chain_takes_turns_with_roles(bot):
+    third = bot.chain.invoke({"question": THIRD, "history": [
+        FIRST, {"role": "assistant", "content": "An amateur rowing club in Edinburgh [1]."},
+        {"role": "user", "content": SECOND}, {"role": "assistant", "content": "Margaret Ellison [1]"}]})
+    check_third(third.to_json())
+
+
+def test_a_new_self_contained_question_is_not_pulled_back(bot):
+    history = [FIRST, bot.ask(FIRST), SECOND, bot.ask(SECOND, history=[FIRST])]
+    answer = bot.ask("Is sea fog common on the Forth in early summer?", history=history)
+    assert answer.citations and answer.citations[0].source == "weather.md"
+    assert answer.passages[0].source == "weather.md"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from assistant.server.app import create_app
+
+    root = tmp_path_factory.mktemp("club-server")
+    app = create_app(str(root / "store"), ui=False)
+    app.state.team.accounts.add("ana", "ana-password")
+    headers = {"Authorization": f"Bearer {app.state.team.accounts.new_token('ana')}"}
+    client = TestClient(app)
+    assert client.post("/v1/collections", json={"name": "club"}, headers=headers).status_code == 201
+    files = [("files", ("harbour.md", CLUB.encode(), "text/markdown")),
+             ("files", ("weather.md", WEATHER.encode(), "text/markdown"))]
+    assert client.post("/v1/collections/club/documents", headers=headers, files=files).json()["files"]["added"] == 2
+    return client, headers
+
+
+def test_rest_continues_a_conversation_with_its_questions_and_answers(server):
+    client, headers = server
+    ask = lambda question, **extra: client.post("/v1/ask", headers=headers, json={  # noqa: E731
+        "question": question, "collection": "club", **extra}).json()
+    first = ask(FIRST)
+    conversation = first["conversation_id"]
+    assert ask(SECOND, conversation_id=conversation)["short_answer"] == "Margaret Ellison"
+    check_third(ask(THIRD, conversation_id=conversation))
+
+
+def test_rest_takes_an_explicit_history_with_roles(server):
+    client, headers = server
+    answer = client.post("/v1/ask", headers=headers, json={"question": THIRD, "collection": "club", "history": [
+        FIRST, {"role": "user", "content": SECOND}, {"role": "assistant", "content": "Margaret Ellison [1]"}]})
+    check_third(answer.json())
+    bad = client.post("/v1/ask", headers=headers, json={"question": THIRD, "collection": "club",
+                                                        "history": [{"role": "robot", "content": "x"}]})
+    assert bad.status_code == 422
+
+
+def test_openai_endpoint_uses_the_assistant_messages(server):
+    client, headers = server
+    messages = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": "An amateur rowing club [1]."},
+                {"role": "user", "content": SECOND}, {"role": "assistant", "content": "Margaret Ellison [1]"},
+                {"role": "user", "content": THIRD}]
+    body = client.post("/v1/chat/completions", headers=headers, json={"model": "club", "messages": messages}).json()
+    check_third(body["assistant"])
+    assert "1967" in body["choices"][0]["message"]["content"]
+
+
+def test_mcp_ask_takes_turns(bot):
+    import asyncio
+
+    from test_mcp import session_run, value
+
+    async def steps(session):
+        return await session.call_tool("ask", {"question": THIRD, "collection": "club", "history": [
+            FIRST, SECOND, {"role": "assistant", "content": "Margaret Ellison"}]})
+
+    check_third(value(asyncio.run(session_run(bot.settings.store, steps))))
