@@ -9,13 +9,14 @@ from pathlib import Path
 from index import ChromaStore, Collection, SyncReport
 
 from assistant import answerers
+from assistant.dialogue.turns import Turn
 from assistant.errors import QuestionError
 from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from assistant.types import Answer
 
-HistoryItem = str | dict | Answer | object  # an earlier question, a {"role", "content"} turn, a Turn or an Answer
+HistoryItem = str | dict | Answer | Turn  # an earlier question, a {"role", "content"} turn, a Turn or an Answer
 
 
 class Assistant:

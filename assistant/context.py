@@ -35,14 +35,11 @@ def pack(passages: list[Passage], budget: int) -> list[Passage]:
     return packed
 
 
-_TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
-
-
-def fenced(text: str) -> str:
-    """Document text that cannot open or close a ``<source>`` block: a ``<source``
-    or ``</source`` written in it loses its ``<`` (to ``‹``), so it reads the same
-    to the model but is no fence. Nothing else changes, so quotes still match."""
-    return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
+def fenced(text: str, tag: str = "source") -> str:
+    """Text that cannot open or close a ``<tag>`` block of a prompt: a ``<tag`` or
+    ``</tag`` written in it loses its ``<`` (to ``‹``), so it reads the same to the
+    model but is no fence. Nothing else changes, so quotes still match."""
+    return re.sub(rf"<(/?)({re.escape(tag)})", lambda m: f"‹{m.group(1)}{m.group(2)}", text, flags=re.IGNORECASE)
 
 
 def format_sources(passages: list[Passage]) -> str:

@@ -169,35 +169,30 @@ class VectorCollection:
         for lo in range(0, len(ids), _PAGE):
             self._collection.delete(ids=list(ids[lo : lo + _PAGE]))
 
-    def ids(self) -> Iterator[str]:
+    def _pages(self, include: list[str]) -> Iterator[dict]:
+        """Every chunk's ``include`` fields, ``_PAGE`` chunks a call."""
         offset = 0
         while True:
-            page = self._collection.get(include=[], limit=_PAGE, offset=offset)["ids"]
-            yield from page
-            if len(page) < _PAGE:
+            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            yield page
+            if len(page["ids"]) < _PAGE:
                 return
-            offset += len(page)
+            offset += len(page["ids"])
+
+    def ids(self) -> Iterator[str]:
+        for page in self._pages([]):
+            yield from page["ids"]
 
     def records(self) -> Iterator[tuple[str, str, dict]]:
         """Every chunk as ``(id, text, metadata)``, a page at a time."""
-        offset = 0
-        while True:
-            page = self._collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+        for page in self._pages(["documents", "metadatas"]):
             yield from zip(page["ids"], page["documents"], page["metadatas"])
-            if len(page["ids"]) < _PAGE:
-                return
-            offset += len(page["ids"])
 
     def embeddings(self) -> Iterator[tuple[str, str, np.ndarray]]:
         """Every chunk as ``(id, source, vector)``, a page at a time (for fitting and analysis)."""
-        offset = 0
-        while True:
-            page = self._collection.get(include=["metadatas", "embeddings"], limit=_PAGE, offset=offset)
+        for page in self._pages(["metadatas", "embeddings"]):
             for chunk_id, meta, vector in zip(page["ids"], page["metadatas"], page["embeddings"]):
                 yield chunk_id, meta["source"], np.asarray(vector, dtype=np.float32)
-            if len(page["ids"]) < _PAGE:
-                return
-            offset += len(page["ids"])
 
     def query(self, vector: np.ndarray, n: int, source: str | None = None) -> list[Hit]:
         """The ``n`` nearest chunks (of document ``source`` only, when given)."""

@@ -46,20 +46,20 @@ SHIFT_SHARE = 0.25  # weight of the topic-change turns in the objective
 
 
 @dataclass
-class Turn:
+class TrainingTurn:
     question: str
     history: list[str]
     source: str
     answer: str = ""
 
 
-def load_turns(folder: Path) -> tuple[list[Turn], list[dict]]:
+def load_turns(folder: Path) -> tuple[list[TrainingTurn], list[dict]]:
     with gzip.open(folder / "train.jsonl.gz", "rt", encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
-    return [Turn(r["question"], r["history"], r["source"], r["answer"]) for r in rows], rows
+    return [TrainingTurn(r["question"], r["history"], r["source"], r["answer"]) for r in rows], rows
 
 
-def topic_changes(turns: list[Turn], seed: int = 13) -> list[Turn]:
+def topic_changes(turns: list[TrainingTurn], seed: int = 13) -> list[TrainingTurn]:
     """Another dialogue's opening question after a dialogue's history."""
     rng = random.Random(seed)
     openings = [t for t in turns if not t.history]
@@ -68,7 +68,7 @@ def topic_changes(turns: list[Turn], seed: int = 13) -> list[Turn]:
     for turn in followed:
         other = rng.choice(openings)
         if other.source != turn.source:
-            changes.append(Turn(other.question, [*turn.history, turn.question], other.source))
+            changes.append(TrainingTurn(other.question, [*turn.history, turn.question], other.source))
     return changes
 
 
@@ -114,7 +114,7 @@ class Searcher:
 class Problem:
     """Precomputed searches for each turn; ``score(weights)`` re-fuses them."""
 
-    def __init__(self, searcher: Searcher, turns: list[Turn], window: int):
+    def __init__(self, searcher: Searcher, turns: list[TrainingTurn], window: int):
         self.s, self.turns, self.window = searcher, turns, window
         # searched as the assistant searches it: the stand-alone form of the question
         self.asked = [rewrite.condense(t.question, as_turns(t.history)) for t in turns]
@@ -127,7 +127,7 @@ class Problem:
         self._page = np.array([sources.index(searcher.source_of[i]) for i in searcher.ids])
         self._sources = sources
 
-    def earlier(self, turn: Turn) -> list[str]:
+    def earlier(self, turn: TrainingTurn) -> list[str]:
         return turn.history[-self.window:]
 
     def dialogue_dense(self, w: DialogueWeights) -> list[list[str]]:
@@ -154,7 +154,7 @@ class Problem:
             self._margins[key] = values
         return self._margins[key]
 
-    def _earlier_vectors(self, turn: Turn) -> np.ndarray:
+    def _earlier_vectors(self, turn: TrainingTurn) -> np.ndarray:
         earlier = self.earlier(turn)
         return np.stack([self.s.vectors[h] for h in earlier]) if earlier else np.zeros((0, self.s.matrix.shape[1]))
 

@@ -9,14 +9,13 @@ question, the baseline the dialogue retrieval is measured against. ``none``: the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from assistant.context import fenced
 from assistant.dialogue import followup, utterance
 from assistant.dialogue.turns import Turn, user_turns
 
 CONCAT_TURNS = 2
-_FENCE = re.compile(r"<(/?)(conversation)", re.IGNORECASE)
 
 Rewriter = Callable[[str, list[Turn]], str]
 
@@ -35,4 +34,4 @@ def transcript(turns: list[Turn]) -> str:
     """The dialogue as an LLM reads it: ``User: …`` / ``Assistant: …`` lines, unable to close
     the prompt's ``<conversation>`` fence."""
     lines = (f"{'User' if t.role == 'user' else 'Assistant'}: {t.content}" for t in turns)
-    return _FENCE.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", "\n".join(lines))
+    return fenced("\n".join(lines), "conversation")

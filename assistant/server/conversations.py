@@ -45,18 +45,13 @@ class Conversations:
             {"id": r.id, "question": r.question, "answer": r.answer, "created_at": r.created_at.isoformat()}
             for r in rows]}
 
-    def questions(self, user: User, conversation_id: str) -> list[str]:
-        return [m["question"] for m in self.get(user, conversation_id)["messages"]]
-
     def turns(self, user: User, conversation_id: str) -> list[dict]:
         """The questions and answers so far, as turns: the history of the next follow-up."""
+        from assistant.types import Answer
+
         turns = []
         for m in self.get(user, conversation_id)["messages"]:
-            answer = m["answer"] or {}
-            turns.append({"role": "user", "content": m["question"]})
-            turns.append({"role": "assistant", "content": answer.get("answer", ""),
-                          "short_answer": answer.get("short_answer"),
-                          "sources": [c["source"] for c in answer.get("citations", []) if "source" in c]})
+            turns += [{"role": "user", "content": m["question"]}, Answer.model_validate(m["answer"]).as_turn()]
         return turns
 
     def add(self, user: User, conversation_id: str, question: str, answer: dict) -> int:
