@@ -87,7 +87,10 @@ class Assistant:
     def pipeline(self) -> Pipeline:
         from assistant.dialogue.retrieval import DialogueRetriever
 
-        return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode)
+        from assistant.tables import TableAnswerer
+
+        return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
+                        tables=TableAnswerer(self.collection.tables))
 
     @cached_property
     def chain(self):

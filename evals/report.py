@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-_RATES = ("recall@", "mrr@10", "ndcg@10", "exact_match", "f1", "containment", "citation_precision",
+_RATES = ("recall@", "mrr@10", "ndcg@10", "exact_match", "f1", "containment", "short_containment", "citation_precision",
           "citation_recall", "top1_source", "rank1_source", "quote_overlap", "declined_unanswerable",
           "declined_answerable")
 

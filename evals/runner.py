@@ -94,6 +94,7 @@ def score_question(question: Question, answer, ranked: list[str], texts: dict[st
             "exact_match": metrics.exact_match(short, question.answers),
             "f1": metrics.f1(short, question.answers),
             "containment": metrics.containment(text, question.answers),
+            "short_containment": metrics.containment(short, question.answers),
             "citation_recall": float(any(cited_ok)),
         })
         if answer.citations:
@@ -119,6 +120,7 @@ def aggregate(records: list[dict], k: int, latencies: list[float], index_s: floa
             "exact_match": mean("exact_match", answerable),
             "f1": mean("f1", answerable),
             "containment": mean("containment", answerable),
+            "short_containment": mean("short_containment", answerable),
             "citation_precision": mean("citation_precision", answerable),
             "citation_recall": mean("citation_recall", answerable),
             "top1_source": mean("top1_source", answerable),

@@ -1,6 +1,6 @@
 """Token-based chunking with overlap that keeps exact character offsets.
 
-Every chunk is ``document.text[start:end]``. Boundaries fall, in order of
+Every chunk is ``document.text[start:end]``; a table row is a chunk of its own. Boundaries fall, in order of
 preference, on a paragraph break, a sentence end, or a space, within the last
 40% of the token window, so chunks rarely cut a sentence. A chunk that the
 embedding model would truncate is split again (``fits``), so no text is lost
@@ -46,7 +46,8 @@ class Chunker:
 
     def split(self, document: Document, fits: Callable[[str], bool] | None = None) -> list[Chunk]:
         """Chunks of ``document``; ``fits`` tells whether the encoder takes a text whole."""
-        segments = [(p.start, p.end, p.number) for p in document.pages] or [(0, len(document.text), None)]
+        segments = _by_row(document, [(p.start, p.end, p.number) for p in document.pages]
+                           or [(0, len(document.text), None)])
         spans: list[tuple[int, int, int | None]] = []
         for seg_start, seg_end, page in segments:
             for start, end in self._spans(document.text, seg_start, seg_end):
@@ -101,6 +102,28 @@ class Chunker:
         cut = _best_break(text, middle - (end - start) // 4, middle + (end - start) // 4) or middle
         halves = [_strip(text, start, cut), _strip(text, cut, end)]
         return [part for half in halves if half for part in self._fit(text, *half, fits)]
+
+
+def _by_row(document: Document, segments: list[tuple[int, int, int | None]]) -> list[tuple[int, int, int | None]]:
+    """``segments`` cut so that each table row is one of its own: a row is retrieved and
+    cited alone, never with the rows around it."""
+    rows = sorted((r.start, r.end) for t in document.tables for r in t.rows)
+    if not rows:
+        return segments
+    result = []
+    for seg_start, seg_end, page in segments:
+        position = seg_start
+        for start, end in rows:
+            if end <= seg_start or start >= seg_end:
+                continue
+            start, end = max(start, seg_start), min(end, seg_end)
+            if start > position:
+                result.append((position, start, page))
+            result.append((start, end, page))
+            position = end
+        if position < seg_end:
+            result.append((position, seg_end, page))
+    return result
 
 
 def _best_break(text: str, lo: int, hi: int, patterns=_BREAKS) -> int | None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from index.config import IndexConfig
 from index.errors import IndexingError, IndexMismatchError
 from index.store import ChromaStore, Hit, VectorCollection, check_collection_name
 from index.sync import Syncer, SyncReport
+
+if TYPE_CHECKING:
+    from index.tables import TableStore
 
 
 class Collection:
@@ -52,6 +56,16 @@ class Collection:
         return catalog
 
     @cached_property
+    def tables(self) -> TableStore:
+        """The documents' tables: in the shared database beside a shared catalog, else in a SQLite file."""
+        from index.tables import TableStore
+
+        engine = getattr(self.catalog, "engine", None)
+        if engine is not None:
+            return TableStore(engine, self.name)
+        return TableStore.sqlite(self.catalog_path.with_name(f"{self.name}.tables.sqlite3"), self.name)
+
+    @cached_property
     def vectors(self) -> VectorCollection:
         vectors = self.store.open(self.name, self.embedder, self.settings, create=True)
         if self.catalog.count_chunks() == 0 and not self.catalog.dirty and vectors.count():
@@ -66,18 +80,23 @@ class Collection:
         if self.exists():
             self.store.delete_collection(self.name)
         if self.shared_catalog is not None:
+            self.tables.drop()
             self.shared_catalog(self.name).drop()
             return
         if "catalog" in self.__dict__:
             self.catalog.close()
-        for suffix in ("", "-wal", "-shm"):
-            self.catalog_path.with_name(self.catalog_path.name + suffix).unlink(missing_ok=True)
+        if "tables" in self.__dict__:
+            self.tables.close()
+        for name in (self.catalog_path.name, f"{self.name}.tables.sqlite3"):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                self.catalog_path.with_name(name + suffix).unlink(missing_ok=True)
 
     # -- writing -------------------------------------------------------------------------
 
     def sync(self, paths: list[Path], progress: bool = False) -> SyncReport:
         with self._write_lock, self.catalog.writer():
-            syncer = Syncer(self.vectors, self.catalog, self.embedder, Chunker(self.config.chunk_tokens, self.config.chunk_overlap))
+            syncer = Syncer(self.vectors, self.catalog, self.embedder,
+                            Chunker(self.config.chunk_tokens, self.config.chunk_overlap), self.tables)
             syncer.recover()
             return syncer.sync(paths, progress=progress)
 
@@ -97,6 +116,7 @@ class Collection:
                 ids = self.catalog.remove_file(file)
                 self.vectors.delete(ids)
                 deleted += len(ids)
+            self.tables.keep_only(source for source, _, _ in self.catalog.documents())
             self.catalog.set_dirty(False)
             return deleted
 

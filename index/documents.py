@@ -31,12 +31,45 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One data row of a table: its number as the sheet or file shows it (the header is
+    row 1), its cells, and the character span ``[start, end)`` of its record in the text."""
+
+    number: int
+    start: int
+    end: int
+    cells: tuple[str, ...]
+
+
+def record_text(header: tuple[str, ...], cells: tuple[str, ...]) -> str:
+    """A row as a line of text that says what its values are: "version: 10; codename: Buster."."""
+    named = [f"{header[i] if i < len(header) and header[i] else f'Column {i + 1}'}: {v}"
+             for i, v in enumerate(cells) if v]
+    record = "; ".join(named)
+    return record if record.endswith((".", "!", "?")) else record + "."
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the loader found it: what it is (``title``: file, sheet, caption), its
+    header and its rows, each row also a record of the document's text (``record_text``)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+    def record(self, row: TableRow) -> str:
+        return record_text(self.header, row.cells)
+
+
+@dataclass(frozen=True)
 class Document:
     """The text of one source.
 
     ``source`` is what citations show: a path relative to the indexed folder, or
     a BEIR ``_id``. ``pages`` is empty for formats without pages; ``sections``
-    (headings, slide titles, sheet names) is sorted by ``start``.
+    (headings, slide titles, sheet names) is sorted by ``start``; ``tables`` are the
+    tables among its text, each row a line of it.
     """
 
     source: str
@@ -45,6 +78,7 @@ class Document:
     pages: tuple[Page, ...] = ()
     sections: tuple[Section, ...] = ()
     hash: str = field(default="")
+    tables: tuple[Table, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.hash:

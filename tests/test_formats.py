@@ -71,13 +71,54 @@ def test_pptx_slides_are_pages_with_their_titles_and_notes(tmp_path):
 def test_xlsx_rows_carry_their_headers_and_sheet_names(tmp_path):
     document = load(formats.write_xlsx(tmp_path / "tariffs.xlsx"))
     assert "Plan: Season ticket; Price: 480 kroner; Notes: valid for one year" in document.text
-    assert section_of(document, "Season ticket") == "Sheet Prices"
-    assert section_of(document, "Harbour Trust") == "Sheet Summary"
+    assert section_of(document, "Season ticket") == "tariffs: Prices, row 3"
+    assert section_of(document, "Harbour Trust") == "tariffs: Summary, row 2"
+    summary, prices = document.tables
+    assert (prices.title, prices.header) == ("tariffs: Prices", ("Plan", "Price", "Notes"))
+    season = prices.rows[1]
+    assert (season.number, season.cells) == (3, ("Season ticket", "480 kroner", "valid for one year"))
+    assert document.text[season.start : season.end] == prices.record(season)
 
 
 def test_csv_rows_carry_their_headers(tmp_path):
     document = load(formats.write_csv(tmp_path / "ferries.csv"))
     assert "ferry: Evening Gull; departs: 19:40; pier: Pier 9." in document.text
+    (table,) = document.tables
+    assert table.title == "ferries" and [r.cells[0] for r in table.rows] == ["Morning Star", "Evening Gull"]
+
+
+def test_spreadsheet_dates_read_as_written(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["release", "date"])
+    book.active.append(["10", dt.datetime(2019, 7, 6)])
+    book.save(tmp_path / "dates.xlsx")
+    (table,) = load(tmp_path / "dates.xlsx").tables
+    assert table.rows[0].cells == ("10", "2019-07-06")
+
+
+def test_ods_sheets_are_tables(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    book = OpenDocumentSpreadsheet()
+    sheet = Table(name="Ferries")
+    for cells in (["ferry", "pier"], ["Morning Star", "Pier 4"]):
+        row = TableRow()
+        for value in cells:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        sheet.addElement(row)
+    book.spreadsheet.addElement(sheet)
+    book.save(str(tmp_path / "harbour.ods"))
+    document = load(tmp_path / "harbour.ods")
+    assert "ferry: Morning Star; pier: Pier 4." in document.text
+    assert document.tables[0].title == "harbour: Ferries"
 
 
 def test_epub_chapters_are_sections_in_reading_order(tmp_path):

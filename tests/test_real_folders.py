@@ -58,9 +58,9 @@ def test_skipped_files_are_summarised_in_one_line(folder, tmp_path):
     ("question", "answer", "source", "page", "section"),
     [
         ("How quickly does the warehouse in Tromsø ship orders?", "two days", "review.pptx", 2, "Slide 2: Shipping"),
-        ("How much does the season ticket cost?", "480 kroner", "tariffs.xlsx", None, "Sheet Prices"),
-        ("When does the Evening Gull ferry depart?", "19:40", "ferries.csv", None, None),
-        ("Which pier does the Evening Gull leave from?", "Pier 9", "ferries.csv", None, None),
+        ("How much does the season ticket cost?", "480 kroner", "tariffs.xlsx", None, "tariffs: Prices, row 3"),
+        ("When does the Evening Gull ferry depart?", "19:40", "ferries.csv", None, "ferries, row 3"),
+        ("Which pier does the Evening Gull leave from?", "Pier 9", "ferries.csv", None, "ferries, row 3"),
         ("When was the Fresnel lens at Hanstholm installed?", "1843", "lighthouses.epub", None, "Lenses"),
         ("When does the glasshouse close?", "four in the afternoon", "garden.odt", None, "Opening hours"),
         ("How often should the filter be rinsed?", "every month", None, None, None),
@@ -82,7 +82,7 @@ def test_answers_cite_the_slide_sheet_page_or_heading(indexed, question, answer,
 def test_terminal_citations_show_where_and_what(indexed):
     store, _, _ = indexed
     out = run("ask", "How much does the season ticket cost?", "--collection", "office", store=store).stdout
-    assert "[1] tariffs.xlsx — Sheet Prices" in out
+    assert "[1] tariffs.xlsx — tariffs: Prices, row 3" in out
     assert "“Plan: Season ticket; Price: 480 kroner" in out
 
 

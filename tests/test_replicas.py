@@ -54,3 +54,15 @@ def test_a_document_deleted_through_one_replica_is_gone_from_the_other(replicas)
                a.collection.chunks([hit.id])[hit.id].source != "pump.txt" for hit in dense)
     answer = a.ask("How often is the ballast pump QX-7731 serviced?")
     assert "ninety days" not in answer.answer and all(c.source != "pump.txt" for c in answer.citations)
+
+
+def test_a_table_indexed_through_one_replica_is_answered_by_the_other(replicas):
+    a, b, folder = replicas
+    (folder / "berths.csv").write_text("berth,length,opened\nNorth Quay,240 m,1998-05-02\nSouth Quay,180 m,2004-09-14\n")
+    a.index([folder])
+    answer = b.ask("How long is the South Quay berth?")
+    assert answer.answerer == "table" and answer.short_answer == "180 m"
+    assert answer.citations[0].section == "berths, row 3"
+    assert b.ask("How long is the East Quay berth?").declined
+    b.delete(["berths.csv"])
+    assert a.collection.tables.tables_of(["berths.csv"]) == []

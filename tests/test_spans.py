@@ -60,3 +60,18 @@ def test_prose_compounds_and_citation_marks_are_not_widened_over(text, gold):
 
     first = text.index(gold)
     assert whole_words(text, first, first + len(gold)) == (first, first + len(gold))
+
+
+def test_a_question_for_a_name_gets_the_one_name_in_the_span():
+    from assistant.reader.names import name_in
+
+    text = "The mirrors apt downloads from are listed in /etc/apt/sources.list, one line per archive."
+    first, last = text.index("apt downloads"), text.index(", one")
+    assert text[slice(*name_in("Which file lists the mirrors apt uses?", text, first, last))] == "/etc/apt/sources.list"
+    # not asked for a name, or more than one name in the span: the span stays
+    assert name_in("Where are the mirrors listed?", text, first, last) == (first, last)
+    two = "Run dh_make, then debuild -us -uc in the folder."
+    assert name_in("Which command builds the package?", two, 0, len(two) - 1) == (0, len(two) - 1)
+    # a name the question already says is not the answer
+    said = "Run dpkg-buildpackage in the folder"
+    assert name_in("Which folder do I run dpkg-buildpackage in?", said, 0, len(said)) == (0, len(said))

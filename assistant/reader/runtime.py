@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError
+from assistant.reader.names import name_in
 from assistant.reader.spans import top_spans, whole_words
 from assistant.reader.windows import Encoder, batch
 from index.embedders.minilm import model_folder
@@ -73,6 +74,7 @@ class Reader:
                 first, last = whole_words(texts[window.passage],
                                           int(window.offsets[span.start_token - window.context_start][0]),
                                           int(window.offsets[span.end_token - window.context_start][1]))
+                first, last = name_in(question, texts[window.passage], first, last)
                 seen = found.setdefault(window.passage, {})
                 if (first, last) not in seen or seen[first, last].margin < span.margin:
                     seen[first, last] = ReaderSpan(window.passage, first, last, texts[window.passage][first:last],

@@ -3,7 +3,7 @@ where each page and section starts, so loaders never compute offsets by hand."""
 
 from __future__ import annotations
 
-from index.documents import Document, Page, Section
+from index.documents import Document, Page, Section, Table
 
 
 class TextBuilder:
@@ -17,6 +17,7 @@ class TextBuilder:
         self._sections: list[Section] = []
         self._pages: list[Page] = []
         self._page: tuple[int, int | None] | None = None
+        self._tables: list[Table] = []
 
     def heading(self, title: str) -> None:
         title = " ".join(title.split())
@@ -36,10 +37,17 @@ class TextBuilder:
             self._add(text.strip(), "\n\n")
             self._last = "paragraph"
 
-    def line(self, text: str) -> None:
-        if text.strip():
-            self._add(text.strip(), "\n" if self._last == "line" else "\n\n")
-            self._last = "line"
+    def line(self, text: str) -> tuple[int, int] | None:
+        """Add a line; its span in the text, or ``None`` for a blank one."""
+        if not text.strip():
+            return None
+        start = self._add(text.strip(), "\n" if self._last == "line" else "\n\n")
+        self._last = "line"
+        return start, self._length
+
+    def table(self, table: Table) -> None:
+        """Record a table whose rows were added as lines."""
+        self._tables.append(table)
 
     def page(self, number: int) -> None:
         self._close_page()
@@ -50,7 +58,7 @@ class TextBuilder:
         text = "".join(self._parts)
         sections = tuple(s for s in self._sections if s.start < len(text))
         return Document(source=source, text=text, title=" ".join(title.split()), pages=tuple(self._pages),
-                        sections=sections)
+                        sections=sections, tables=tuple(self._tables))
 
     @property
     def empty(self) -> bool:

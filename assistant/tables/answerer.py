@@ -1,0 +1,120 @@
+"""The table answerer: when the best passages are table rows, answer from the table's
+cells — a lookup by the row's key and the column's header, the row with an extreme
+value, or a count — and cite the rows used. When the question names a column but no
+row the table holds ("… of Debian 20?"), it declines: a nearest-looking row is not
+an answer.
+
+It answers only what it understands; for anything else (``answer`` returns ``None``)
+the pipeline asks the prose answerer, as it does when the best passage is not a row."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerers.base import decline_message
+from assistant.tables.match import header_stems
+from assistant.tables.question import Asked, cell, column_kind, understand
+from assistant.types import Answer, Citation, Passage
+from index.documents import TableRow
+from index.tables import SourceTable, TableStore
+from index.terms import stem, words
+
+CONSIDERED = 5  # passages whose tables may hold the answer
+MAX_CITED = 5  # rows cited by a count
+
+
+def row_label(table: SourceTable, row: TableRow) -> str:
+    """How a row is named: its first cell, with the first word-valued cell after it when
+    the first is a number or a code ("12 (Bookworm)")."""
+    first = cell(row, 0)
+    for column in range(1, len(table.table.header)):
+        value = cell(row, column)
+        if value and column_kind(table.table, column) == "text" and not re.fullmatch(r"[\d.\s]*", value):
+            if not first:
+                return value
+            if re.fullmatch(r"[\d.\s\w-]{0,12}", first) and any(ch.isdigit() for ch in first):
+                return f"{first} ({value})"
+            break
+    return first or next((c for c in row.cells if c), "")
+
+
+class TableAnswerer:
+    name = "table"
+
+    def __init__(self, tables: TableStore):
+        self.tables = tables
+
+    def claims(self, question: str, passages: list[Passage]) -> list[SourceTable]:
+        """The tables to answer from when the best passage is one of their rows: those of
+        the best passages in rank order, and any whose title the question says; else none."""
+        if not passages:
+            return []
+        top = passages[0]
+        if not any(t.row_at(top.start) for t in self.tables.tables_of([top.source])):
+            return []
+        said = set(words(question))
+        titled = [source for source, title in self.tables.titles() if set(words(title)) & said]
+        found = self.tables.tables_of([*(p.source for p in passages[:CONSIDERED]), *titled])
+        rank: dict[tuple[str, int], int] = {}
+        for i, p in enumerate(passages[:CONSIDERED]):
+            for t in found:
+                if t.source == p.source and t.row_at(p.start):
+                    rank.setdefault((t.source, t.index), i)
+        return sorted(found, key=lambda t: rank.get((t.source, t.index), CONSIDERED))
+
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer | None:
+        query = rewritten or question
+        tables = self.claims(query, passages)
+        if not tables:
+            return None
+        named = _by_title(tables, query)
+        understood = [(t, a) for t in named for a in [understand(t.table, query)] if a is not None]
+        if not understood:
+            return None
+        table, asked = next(((t, a) for t, a in understood if a.rows), understood[0])
+        base = dict(question=question, rewritten_question=query, passages=passages, answerer=self.name)
+        if not asked.rows:
+            return Answer(answer=f"{decline_message(question)} No row of “{table.table.title}” matches it.",
+                          declined=True, confidence=0.9, **base)
+        return _answered(table, asked, base)
+
+
+def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
+    """Tables whose title the question says first ("… of Ubuntu 22.04"), keeping rank
+    order; a title word that is also a column's ("releases") tells no table apart."""
+    said = {stem(w) for w in words(question)}
+
+    def named(t: SourceTable) -> int:
+        columns = {s for h in t.table.header for s in header_stems(h)}
+        return len({stem(w) for w in words(t.table.title)} - columns & said)
+
+    return sorted(tables, key=lambda t: -named(t))
+
+
+def _citation(n: int, table: SourceTable, row: TableRow, text: str) -> Citation:
+    return Citation(n=n, source=table.source, page=None, start=row.start, end=row.end,
+                    quote=text, section=f"{table.table.title}, row {row.number}")
+
+
+def _answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
+    rows = list(asked.rows)
+    if asked.kind == "count":
+        cited = rows[:MAX_CITED]
+        short = str(len(rows))
+        labels = ", ".join(row_label(table, r) for r in cited) + (", …" if len(rows) > len(cited) else "")
+        marks = "".join(f"[{i}]" for i in range(1, len(cited) + 1))
+        citations = [_citation(i, table, r, table.table.record(r)) for i, r in enumerate(cited, 1)]
+        rows_word = "row" if len(rows) == 1 else "rows"
+        return Answer(answer=f"{short} {rows_word} of “{table.table.title}”: {labels} {marks}", declined=False,
+                      short_answer=short, citations=citations, confidence=0.9, **base)
+    row = rows[0]
+    quote = table.table.record(row)
+    short = cell(row, asked.column) if asked.column is not None else row_label(table, row)
+    if not short:
+        column = table.table.header[asked.column] if asked.column is not None else "it"
+        return Answer(answer=f"{decline_message(base['question'])} Row {row.number} of “{table.table.title}” "
+                             f"has no {column}.", declined=True, confidence=0.9, **base)
+    citation = _citation(1, table, row, quote)
+    return Answer(answer=f"{short} — “{quote}” [1]", declined=False, short_answer=short, citations=[citation],
+                  confidence=0.95 if len(rows) == 1 else 0.6, **base)
+

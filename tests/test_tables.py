@@ -1,0 +1,132 @@
+"""Tables answered as tables: which row and column a question names, the table store's
+life with its documents, and answers from real indexed tables (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.tables.question import understand
+from index.documents import Table, TableRow
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = ROOT / "evals" / "tables"
+
+
+def table(title: str, header: tuple[str, ...], *rows: tuple[str, ...]) -> Table:
+    return Table(title, header, tuple(TableRow(i + 2, i * 100, i * 100 + 50, r) for i, r in enumerate(rows)))
+
+
+RELEASES = table("releases", ("version", "codename", "release", "eol", "eol-lts"),
+                 ("9", "Stretch", "2017-06-17", "2020-07-18", "2022-06-30"),
+                 ("10", "Buster", "2019-07-06", "2022-09-10", "2024-06-30"),
+                 ("11", "Bullseye", "2021-08-14", "2024-08-14", "2026-08-31"),
+                 ("12 LTS", "Bookworm", "2023-06-10", "", ""))
+STOCK = table("stock", ("id", "item", "quantity"), ("1", "bolts", "2"), ("2", "nuts", "7"), ("3", "washers", "2"))
+
+
+def test_a_lookup_matches_the_key_after_normalising_and_the_column_by_its_plain_name():
+    asked = understand(RELEASES, "When did v10 reach end of life?")
+    assert asked.kind == "lookup" and [r.cells[0] for r in asked.rows] == ["10"]
+    assert RELEASES.header[asked.column] == "eol"
+    asked = understand(RELEASES, "When was bookworm released?")
+    assert [r.cells[1] for r in asked.rows] == ["Bookworm"] and RELEASES.header[asked.column] == "release"
+    assert understand(RELEASES, "What is the eol-lts of 12?").rows[0].cells[0] == "12 LTS"
+
+
+def test_a_column_written_as_it_is_wins_over_one_that_shares_its_words():
+    asked = understand(RELEASES, "What is the eol-lts date of 11?")
+    assert RELEASES.header[asked.column] == "eol-lts"
+
+
+def test_an_item_the_table_does_not_hold_matches_no_row():
+    asked = understand(RELEASES, "What is the codename of release 20?")
+    assert asked.kind == "lookup" and asked.rows == ()
+
+
+def test_a_key_in_a_column_of_distinct_values_beats_the_same_value_elsewhere():
+    asked = understand(STOCK, "What is the quantity of item 2?")
+    assert [r.cells[1] for r in asked.rows] == ["nuts"]
+
+
+def test_extremes_and_counts_over_one_table():
+    latest = understand(RELEASES, "Which is the latest release?")
+    assert latest.kind == "extreme" and latest.rows[0].cells[1] == "Bookworm"
+    earliest_eol = understand(RELEASES, "Which version has the earliest end of life?")
+    assert earliest_eol.rows[0].cells[0] == "9" and RELEASES.header[earliest_eol.column] == "version"
+    count = understand(RELEASES, "How many releases came out in 2019?")
+    assert count.kind == "count" and [r.cells[0] for r in count.rows] == ["10"]
+    assert len(understand(RELEASES, "How many rows are listed?").rows) == 4
+
+
+def test_a_question_about_something_else_is_left_to_the_prose_answerer():
+    assert understand(RELEASES, "Who maintains the archive keyring?") is None
+
+
+# -- real tables, real store ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    from assistant import Assistant
+
+    folder = tmp_path_factory.mktemp("tables")
+    shutil.copytree(SUITE / "corpus", folder / "corpus")
+    bot = Assistant(collection="releases", store=folder / "store")
+    bot.index([folder / "corpus"])
+    return bot, folder
+
+
+@pytest.mark.slow
+def test_a_lookup_answers_with_the_cell_and_cites_its_row(indexed):
+    bot, _ = indexed
+    answer = bot.ask("When was Debian 11 released?")
+    assert answer.answerer == "table" and answer.short_answer == "2021-08-14"
+    (citation,) = answer.citations
+    assert (citation.source, citation.section) == ("debian.csv", "debian, row 17")
+    text = bot.collection.document_text("debian.csv")
+    assert text[citation.start : citation.end] == citation.quote and citation.quote.startswith("version: 11;")
+    xlsx = bot.ask("What is the codename of Ubuntu 22.04?")
+    assert xlsx.short_answer == "Jammy Jellyfish" and xlsx.citations[0].source == "ubuntu.xlsx"
+
+
+@pytest.mark.slow
+def test_an_absent_item_is_declined_not_answered_from_a_look_alike_row(indexed):
+    bot, _ = indexed
+    for question in ("What is the eol of Debian 20?", "When was Ubuntu 3.10 released?"):
+        answer = bot.ask(question)
+        assert answer.declined and not answer.citations, answer.answer
+
+
+@pytest.mark.slow
+def test_tables_follow_their_documents(indexed):
+    bot, folder = indexed
+    assert {t.source for t in bot.collection.tables.tables_of(["debian.csv", "ubuntu.xlsx"])} == {
+        "debian.csv", "ubuntu.xlsx"}
+    extra = folder / "corpus" / "ports.csv"
+    extra.write_text("port,opened\nTromsø,1794\n", encoding="utf-8")
+    bot.index([folder / "corpus"])
+    assert bot.ask("When was the port of Tromsø opened?").short_answer == "1794"
+    extra.write_text("port,opened\nTromsø,1795\n", encoding="utf-8")
+    bot.index([folder / "corpus"])
+    assert bot.ask("When was the port of Tromsø opened?").short_answer == "1795"
+    extra.unlink()
+    bot.index([folder / "corpus"])
+    assert bot.collection.tables.tables_of(["ports.csv"]) == []
+
+
+@pytest.mark.slow
+def test_the_tables_suite_is_answered_with_rows_cited(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "eval", str(SUITE), "--json", "--store", str(tmp_path / "store"),
+         "--min", "short_containment=0.9", "--min", "declined_unanswerable=1.0", "--min", "quote_overlap=0.9"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    report = json.loads(out.stdout)
+    assert report["answerable"] >= 30 and report["unanswerable"] >= 5
