@@ -90,7 +90,7 @@ class Assistant:
         from assistant.tables import TableAnswerer
 
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
-                        tables=TableAnswerer(self.collection.tables))
+                        tables=TableAnswerer(self.collection.extras), scans=self.collection.extras.scans_of)
 
     @cached_property
     def chain(self):

@@ -20,6 +20,7 @@ class _Group:
     start: int
     end: int
     quote: str
+    ocr: bool = False
 
 
 def merge(citations: Iterable[Citation]) -> list[_Group]:
@@ -33,7 +34,7 @@ def merge(citations: Iterable[Citation]) -> list[_Group]:
                 last.end = c.end
             last.numbers.append(c.n)
         else:
-            groups.append(_Group([c.n], c.source, c.page, c.section, c.start, c.end, c.quote))
+            groups.append(_Group([c.n], c.source, c.page, c.section, c.start, c.end, c.quote, bool(c.ocr)))
     return sorted(groups, key=lambda g: min(g.numbers))
 
 
@@ -54,6 +55,8 @@ def format_citations(citations: Iterable[Citation]) -> list[str]:
             where += f", page {group.page}"
         if group.section:
             where += f" — {group.section}"
+        if group.ocr:
+            where += " (read by OCR)"
         lines.append(f"  {marks} {where}")
         lines.append(f"      “{trim(group.quote)}”")
     return lines

@@ -7,7 +7,7 @@ table row and it understands the question, else to the configured answerer."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import limits
@@ -18,6 +18,10 @@ from assistant.types import Answer
 
 if TYPE_CHECKING:
     from assistant.tables import TableAnswerer
+    from index.extras import ScanNotes
+
+ScanLookup = Callable[[list[str]], "dict[str, ScanNotes]"]
+"""Sources -> their scan notes (``Extras.scans_of``), for those with pages read by OCR."""
 
 
 def as_input(value: Any) -> dict:
@@ -34,11 +38,12 @@ def as_input(value: Any) -> dict:
 
 class Pipeline:
     def __init__(self, retriever: DialogueRetriever, answerer: Answerer, history_mode: str = "dialogue",
-                 tables: TableAnswerer | None = None):
+                 tables: TableAnswerer | None = None, scans: ScanLookup | None = None):
         self.retriever = retriever
         self.answerer = answerer
         self.history_mode = history_mode
         self.tables = tables
+        self.scans = scans
 
     def condense(self, value: Any) -> dict:
         data = as_input(value)
@@ -53,8 +58,8 @@ class Pipeline:
         return {**data, "passages": found.passages, "follow_up": found.follow_up}
 
     def answer(self, data: dict) -> Answer:
-        return self.from_table(data) or self.answerer.answer(
-            data["question"], data["passages"], rewritten=self._rewritten(data), follow_up=data["follow_up"])
+        return self.mark_scans(self.from_table(data) or self.answerer.answer(
+            data["question"], data["passages"], rewritten=self._rewritten(data), follow_up=data["follow_up"]))
 
     def stream(self, data: dict) -> Iterator[str | Answer]:
         table = self.from_table(data)
@@ -62,8 +67,20 @@ class Pipeline:
             yield from re.findall(r"\S+\s*", table.answer)
             yield table
             return
-        yield from self.answerer.stream(data["question"], data["passages"], rewritten=self._rewritten(data),
-                                        follow_up=data["follow_up"])
+        for piece in self.answerer.stream(data["question"], data["passages"], rewritten=self._rewritten(data),
+                                          follow_up=data["follow_up"]):
+            yield self.mark_scans(piece) if isinstance(piece, Answer) else piece
+
+    def mark_scans(self, answer: Answer) -> Answer:
+        """Citations of pages read by OCR say so."""
+        if self.scans is None or not answer.citations:
+            return answer
+        notes = self.scans([c.source for c in answer.citations])
+        if not notes:
+            return answer
+        marked = [c.model_copy(update={"ocr": True}) if c.source in notes and c.page in notes[c.source].pages else c
+                  for c in answer.citations]
+        return answer.model_copy(update={"citations": marked})
 
     def from_table(self, data: dict) -> Answer | None:
         """The table answerer's answer, when the best passage is a row and it understands the question."""

@@ -42,6 +42,7 @@ class Citation(BaseModel):
     quote: str
     section: str | None = Field(None, description="the heading, slide or sheet the quote sits under")
     supported: bool | None = Field(None, description="whether the cited text supports the sentence (generated answers)")
+    ocr: bool | None = Field(None, description="true when the quote was read by OCR from a page image")
 
 
 class SentenceCheck(BaseModel):
@@ -78,7 +79,8 @@ class Answer(BaseModel):
             "answer": self.answer,
             "short_answer": None if self.declined else self.short_answer,
             "declined": self.declined,
-            "citations": [c.model_dump(exclude={"supported"} if c.supported is None else set()) for c in self.citations],
+            "citations": [c.model_dump(exclude={k for k in ("supported", "ocr") if getattr(c, k) is None})
+                          for c in self.citations],
             "question": self.question,
             "rewritten_question": self.rewritten_question,
             "confidence": round(self.confidence, 4),

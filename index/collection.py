@@ -20,7 +20,7 @@ from index.store import ChromaStore, Hit, VectorCollection, check_collection_nam
 from index.sync import Syncer, SyncReport
 
 if TYPE_CHECKING:
-    from index.tables import TableStore
+    from index.extras import Extras
 
 
 class Collection:
@@ -56,14 +56,15 @@ class Collection:
         return catalog
 
     @cached_property
-    def tables(self) -> TableStore:
-        """The documents' tables: in the shared database beside a shared catalog, else in a SQLite file."""
-        from index.tables import TableStore
+    def extras(self) -> Extras:
+        """The documents' tables and scan notes: in the shared database beside a shared
+        catalog, else in a SQLite file beside this one."""
+        from index.extras import Extras
 
         engine = getattr(self.catalog, "engine", None)
         if engine is not None:
-            return TableStore(engine, self.name)
-        return TableStore.sqlite(self.catalog_path.with_name(f"{self.name}.tables.sqlite3"), self.name)
+            return Extras(engine, self.name)
+        return Extras.sqlite(self.catalog_path.with_name(f"{self.name}.extras.sqlite3"), self.name)
 
     @cached_property
     def vectors(self) -> VectorCollection:
@@ -80,14 +81,14 @@ class Collection:
         if self.exists():
             self.store.delete_collection(self.name)
         if self.shared_catalog is not None:
-            self.tables.drop()
+            self.extras.drop()
             self.shared_catalog(self.name).drop()
             return
         if "catalog" in self.__dict__:
             self.catalog.close()
-        if "tables" in self.__dict__:
-            self.tables.close()
-        for name in (self.catalog_path.name, f"{self.name}.tables.sqlite3"):
+        if "extras" in self.__dict__:
+            self.extras.close()
+        for name in (self.catalog_path.name, f"{self.name}.extras.sqlite3"):
             for suffix in ("", "-wal", "-shm", "-journal"):
                 self.catalog_path.with_name(name + suffix).unlink(missing_ok=True)
 
@@ -96,7 +97,7 @@ class Collection:
     def sync(self, paths: list[Path], progress: bool = False) -> SyncReport:
         with self._write_lock, self.catalog.writer():
             syncer = Syncer(self.vectors, self.catalog, self.embedder,
-                            Chunker(self.config.chunk_tokens, self.config.chunk_overlap), self.tables)
+                            Chunker(self.config.chunk_tokens, self.config.chunk_overlap), self.extras)
             syncer.recover()
             return syncer.sync(paths, progress=progress)
 
@@ -116,7 +117,7 @@ class Collection:
                 ids = self.catalog.remove_file(file)
                 self.vectors.delete(ids)
                 deleted += len(ids)
-            self.tables.keep_only(source for source, _, _ in self.catalog.documents())
+            self.extras.keep_only(source for source, _, _ in self.catalog.documents())
             self.catalog.set_dirty(False)
             return deleted
 

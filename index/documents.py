@@ -15,11 +15,12 @@ def content_hash(data: bytes | str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A page's character span ``[start, end)`` in its document's text."""
+    """A page's character span ``[start, end)`` in its document's text; ``ocr``: read from its image."""
 
     number: int
     start: int
     end: int
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Document:
     sections: tuple[Section, ...] = ()
     hash: str = field(default="")
     tables: tuple[Table, ...] = ()
+    uncertain: tuple[tuple[int, int], ...] = ()
+    """Character spans of words that OCR read with low confidence, sorted."""
 
     def __post_init__(self) -> None:
         if not self.hash:

@@ -23,7 +23,7 @@ from index.loaders import FORMAT_VERSION, extension, load_file, supported, unsup
 from index.store import VectorCollection
 
 if TYPE_CHECKING:
-    from index.tables import TableStore
+    from index.extras import Extras
 
 FLUSH_CHUNKS = 512
 
@@ -87,9 +87,9 @@ class _FileJob:
 
 class Syncer:
     def __init__(self, vectors: VectorCollection, catalog: Catalog, embedder: Embedder, chunker: Chunker,
-                 tables: TableStore | None = None):
+                 extras: Extras | None = None):
         self.vectors = vectors
-        self.tables = tables
+        self.extras = extras
         self.catalog = catalog
         self.embedder = embedder
         self.chunker = chunker
@@ -105,7 +105,7 @@ class Syncer:
         for job in tqdm(jobs, desc="indexing", unit="file", disable=not progress, leave=False):
             self._sync_file(job, report)
         self._flush(report)
-        self._prune_tables()
+        self._prune_extras()
         self.catalog.set_dirty(False)
         report.total = self.catalog.count_chunks()
         return report
@@ -128,7 +128,7 @@ class Syncer:
         if missing:
             for file in self.catalog.files_of_sources(self.catalog.sources_of_chunks(missing)):
                 self.vectors.delete(self.catalog.remove_file(file))
-        self._prune_tables()
+        self._prune_extras()
         self.catalog.set_dirty(False)
 
     # -- discovery ------------------------------------------------------------------------
@@ -243,8 +243,8 @@ class Syncer:
                 by_file.setdefault(file, []).append((document, doc_chunks))
             for file, items in by_file.items():
                 self.catalog.replace_documents([d for d, _ in items], [c for _, cs in items for c in cs], file)
-                if self.tables is not None:
-                    self.tables.replace([d for d, _ in items])
+                if self.extras is not None:
+                    self.extras.replace([d for d, _ in items])
             report.embedded += len(chunks)
             report.deleted += len(stale)
             self._pending = []
@@ -252,10 +252,10 @@ class Syncer:
             self.catalog.set_file(job.key, job.root, job.hash)
         self._pending_files = []
 
-    def _prune_tables(self) -> None:
-        """Tables go with their documents (deleted, or their file removed)."""
-        if self.tables is not None:
-            self.tables.keep_only(source for source, _, _ in self.catalog.documents())
+    def _prune_extras(self) -> None:
+        """Tables and scan notes go with their documents (deleted, or their file removed)."""
+        if self.extras is not None:
+            self.extras.keep_only(source for source, _, _ in self.catalog.documents())
 
     def _delete_sources(self, sources: list[str]) -> int:
         ids = self.catalog.chunk_ids(sources)

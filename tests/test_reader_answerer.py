@@ -134,3 +134,20 @@ def test_among_near_ties_the_span_whose_line_the_question_names_wins():
     far = span("full upload rights", 9.0, (span("limited upload rights", 3.5),))  # not a near tie: the reader decides
     assert supported_span("What upload rights does a Debian Maintainer have?", passage, far).text == \
         "full upload rights"
+
+
+def test_an_answer_resting_only_on_words_ocr_was_unsure_of_is_not_given():
+    from index.extras import ScanNotes
+
+    scan = "The pump is model QX-773i and was serviced in May."
+    typed = "Service records list the pump as model QX-7731."
+    at = 100 + scan.index("QX-773i")
+    notes = {"scan.pdf": ScanNotes(frozenset({3}), ((at, at + len("QX-773i")),))}
+    reader = ScriptedReader({"pump": ("QX-773i", 6.0), "records": ("QX-7731", 3.0)})
+    bot = ReaderAnswerer(lambda: reader, ReaderCalibration(threshold=0.0), scans=lambda sources: notes)
+    result = bot.answer("Which model is the pump?", [passage(scan, "scan.pdf"), passage(typed, "records.txt", n=2)])
+    assert result.short_answer == "QX-7731" and result.citations[0].source == "records.txt"
+    alone = bot.answer("Which model is the pump?", [passage(scan, "scan.pdf")])
+    assert alone.declined
+    sure = ReaderAnswerer(lambda: reader, ReaderCalibration(threshold=0.0), scans=lambda sources: {})
+    assert sure.answer("Which model is the pump?", [passage(scan, "scan.pdf")]).short_answer == "QX-773i"

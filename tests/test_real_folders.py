@@ -77,6 +77,7 @@ def test_answers_cite_the_slide_sheet_page_or_heading(indexed, question, answer,
     cited = result["citations"][0]
     if source is not None:
         assert (cited["source"], cited["page"], cited["section"]) == (source, page, section)
+    assert cited.get("ocr", False) == (source == "scan.pdf")  # a quote read from a page image says so
 
 
 def test_terminal_citations_show_where_and_what(indexed):

@@ -65,4 +65,4 @@ def test_a_table_indexed_through_one_replica_is_answered_by_the_other(replicas):
     assert answer.citations[0].section == "berths, row 3"
     assert b.ask("How long is the East Quay berth?").declined
     b.delete(["berths.csv"])
-    assert a.collection.tables.tables_of(["berths.csv"]) == []
+    assert a.collection.extras.tables_of(["berths.csv"]) == []

@@ -106,7 +106,7 @@ def test_an_absent_item_is_declined_not_answered_from_a_look_alike_row(indexed):
 @pytest.mark.slow
 def test_tables_follow_their_documents(indexed):
     bot, folder = indexed
-    assert {t.source for t in bot.collection.tables.tables_of(["debian.csv", "ubuntu.xlsx"])} == {
+    assert {t.source for t in bot.collection.extras.tables_of(["debian.csv", "ubuntu.xlsx"])} == {
         "debian.csv", "ubuntu.xlsx"}
     extra = folder / "corpus" / "ports.csv"
     extra.write_text("port,opened\nTromsø,1794\n", encoding="utf-8")
@@ -117,7 +117,7 @@ def test_tables_follow_their_documents(indexed):
     assert bot.ask("When was the port of Tromsø opened?").short_answer == "1795"
     extra.unlink()
     bot.index([folder / "corpus"])
-    assert bot.collection.tables.tables_of(["ports.csv"]) == []
+    assert bot.collection.extras.tables_of(["ports.csv"]) == []
 
 
 @pytest.mark.slow

@@ -108,8 +108,9 @@ class ReaderAnswerer:
 
     def __init__(self, reader: Callable[[], Reader], calibration: ReaderCalibration | None = None,
                  max_passages: int | None = None, term_frequencies: topic.TermFrequencies | None = None,
-                 prepare: Callable[[], object] | None = None):
+                 prepare: Callable[[], object] | None = None, scans: Callable[[list[str]], dict] | None = None):
         self._reader = reader
+        self.scans = scans  # sources -> ``ScanNotes`` of their pages read by OCR
         self._prepare = prepare or reader
         self.calibration = calibration or ReaderCalibration.load()
         self.max_passages = max_passages
@@ -126,6 +127,21 @@ class ReaderAnswerer:
         scored = [(self.calibration.fuse(s.margin, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 
+    def settled(self, query: str, ranked: list[tuple[float, Passage, ReaderSpan]]) -> tuple[float, Passage, ReaderSpan]:
+        """The best passage's span, unless it rests only on words OCR was unsure of: then
+        the next passage whose span does not (scored as it is), or the best one at no
+        score, so that it is declined."""
+        best = [(fused, passage, supported_span(query, passage, span)) for fused, passage, span in ranked[:1]]
+        notes = self.scans([p.source for _, p, _ in ranked]) if self.scans else {}
+        if not notes:
+            return best[0]
+        for fused, passage, span in [*best, *ranked[1:]]:
+            span = supported_span(query, passage, span) if passage is not best[0][1] else span
+            note = notes.get(passage.source)
+            if note is None or not note.rests_on_uncertain(span.text, passage.start + span.start):
+                return fused, passage, span
+        return -math.inf, best[0][1], best[0][2]
+
     def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
                follow_up: bool = False) -> Answer:
         query = rewritten or question
@@ -134,8 +150,7 @@ class ReaderAnswerer:
         base = dict(question=question, rewritten_question=query, passages=reordered, answerer=self.name)
         if not ranked:
             return Answer(answer=decline_message(question), declined=True, **base)
-        fused, passage, span = ranked[0]
-        span = supported_span(query, passage, span)
+        fused, passage, span = self.settled(query, ranked)
         confidence = self.calibration.confidence(fused)
         short = short_form(span.text)
         off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic_for(follow_up)
@@ -169,5 +184,6 @@ def create(collection, model: str | None = None, backend: str = DEFAULT_BACKEND,
     if beside is not None and beside.exists():
         options["calibration"] = ReaderCalibration.load(beside)
     return ReaderAnswerer(lambda: load_reader(model, backend), term_frequencies=collection.catalog.term_frequencies,
+                          scans=collection.extras.scans_of,
                           prepare=lambda: load_reader(model, backend) if backend == "torch" else
                           onnx_export(shipped_weights(model)), **options)

@@ -16,7 +16,7 @@ from assistant.tables.match import header_stems
 from assistant.tables.question import Asked, cell, column_kind, understand
 from assistant.types import Answer, Citation, Passage
 from index.documents import TableRow
-from index.tables import SourceTable, TableStore
+from index.extras import Extras, SourceTable
 from index.terms import stem, words
 
 CONSIDERED = 5  # passages whose tables may hold the answer
@@ -41,7 +41,7 @@ def row_label(table: SourceTable, row: TableRow) -> str:
 class TableAnswerer:
     name = "table"
 
-    def __init__(self, tables: TableStore):
+    def __init__(self, tables: Extras):
         self.tables = tables
 
     def claims(self, question: str, passages: list[Passage]) -> list[SourceTable]:

@@ -50,6 +50,7 @@ def sources_html(answer) -> str:
 
 def _source(answer, c) -> Markup:
     where = (f", page {c.page}" if c.page is not None else "") + (f" — {c.section}" if c.section else "")
+    where += " (read by OCR)" if c.ocr else ""
     passage = next((p for p in answer.passages if p.source == c.source and p.start <= c.start and c.end <= p.end), None)
     quote = Markup("<mark>{}</mark>").format(_quote(c.quote, answer.short_answer))
     if passage is not None:

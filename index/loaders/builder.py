@@ -16,7 +16,7 @@ class TextBuilder:
         self._last = ""
         self._sections: list[Section] = []
         self._pages: list[Page] = []
-        self._page: tuple[int, int | None] | None = None
+        self._page: tuple[int, int | None, bool] | None = None
         self._tables: list[Table] = []
 
     def heading(self, title: str) -> None:
@@ -49,9 +49,9 @@ class TextBuilder:
         """Record a table whose rows were added as lines."""
         self._tables.append(table)
 
-    def page(self, number: int) -> None:
+    def page(self, number: int, ocr: bool = False) -> None:
         self._close_page()
-        self._page = (number, None)
+        self._page = (number, None, ocr)
 
     def build(self, source: str, title: str = "") -> Document:
         self._close_page()
@@ -72,10 +72,10 @@ class TextBuilder:
         self._parts.append(text)
         self._length += len(text)
         if self._page is not None and self._page[1] is None:
-            self._page = (self._page[0], start)
+            self._page = (self._page[0], start, self._page[2])
         return start
 
     def _close_page(self) -> None:
         if self._page is not None and self._page[1] is not None:
-            self._pages.append(Page(self._page[0], self._page[1], self._length))
+            self._pages.append(Page(self._page[0], self._page[1], self._length, self._page[2]))
         self._page = None

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr
+from index.loaders import ocr, ocr_fixes
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
 
@@ -153,24 +154,58 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     try:
         check_pages(path, len(document))
         budget = OcrBudget(path)
-        texts = [_page_text(path, document, i, budget) for i in range(len(document))]
+        read = [_page_text(path, document, i, budget) for i in range(len(document))]
         outline = _outline(document)
     finally:
         document.close()
-    if not any(t.strip() for t in texts):
+    if not any(r.text.strip() for r in read):
         raise LoadError(path, "the PDF has no text on any page; nothing to index")
-    return [_build(source, texts, outline)]
+    read = _repaired(read)
+    built = _build(source, [r.text for r in read], outline, {i + 1 for i, r in enumerate(read) if r.scanned})
+    return [_with_uncertain(built, {i + 1: r.uncertain for i, r in enumerate(read) if r.uncertain})]
 
 
-def _page_text(path: Path, document, index: int, budget) -> str:
+@dataclass(frozen=True)
+class _Read:
+    text: str
+    scanned: bool = False
+    uncertain: tuple[str, ...] = ()
+
+
+def _page_text(path: Path, document, index: int, budget) -> _Read:
     page = document[index]
     text = page.get_textpage().get_text_bounded()
     if len(text.strip()) < ocr.MIN_TEXT_CHARS:
-        text = ocr.page_text(path, page, index + 1, budget) or text
-    return text
+        scanned = ocr.page_text(path, page, index + 1, budget)
+        if scanned.text:
+            return _Read(scanned.text, True, scanned.uncertain)
+    return _Read(text)
 
 
-def _build(source: str, texts: list[str], outline: dict[int, set[str]]) -> Document:
+def _repaired(read: list[_Read]) -> list[_Read]:
+    """OCR'd pages with Tesseract's typical slips in names undone (``ocr_fixes``), judged
+    against the words the whole document writes."""
+    if not any(r.scanned for r in read):
+        return read
+    known = ocr_fixes.vocabulary(r.text for r in read)
+    return [_Read(ocr_fixes.repaired(r.text, known), True, tuple(ocr_fixes.repaired(w, known) for w in r.uncertain))
+            if r.scanned else r for r in read]
+
+
+def _with_uncertain(document: Document, words: dict[int, tuple[str, ...]]) -> Document:
+    """Where the words OCR was unsure of ended up in the built text, page by page."""
+    spans = []
+    for page in document.pages:
+        wanted = set(words.get(page.number, ()))
+        if not wanted:
+            continue
+        for match in re.finditer(r"\S+", document.text[page.start : page.end]):
+            if match.group() in wanted:
+                spans.append((page.start + match.start(), page.start + match.end()))
+    return replace(document, uncertain=tuple(spans)) if spans else document
+
+
+def _build(source: str, texts: list[str], outline: dict[int, set[str]], scanned: set[int] = frozenset()) -> Document:
     pages = [_lines(text) for text in texts]
     compounds = {w.lower() for lines in pages for line in lines for w in re.findall(r"[^\W\d_]+-[a-z]+", line)}
     furniture = _furniture(pages) if len(pages) >= 3 else set()
@@ -181,7 +216,7 @@ def _build(source: str, texts: list[str], outline: dict[int, set[str]]) -> Docum
                  if i not in numbered[index] and _shape(line) not in furniture and not PAGE_NUMBER.match(line)]
         if not lines or _is_listing(lines):
             continue
-        builder.page(index + 1)
+        builder.page(index + 1, ocr=index + 1 in scanned)
         headings = outline.get(index, set()) if outline else None
         for kind, text in _paragraphs(_dehyphenate(lines, compounds), headings):
             builder.heading(text) if kind == "heading" else builder.line(text)

@@ -1,5 +1,5 @@
-"""The tables of shared collections' documents, beside the shared catalog
-(``index/tables.py``).
+"""What shared collections' documents hold beyond their text — tables, and scan notes
+(pages read by OCR, uncertain words) — beside the shared catalog (``index/extras.py``).
 
 Revision ID: 0004
 """
@@ -24,7 +24,16 @@ def upgrade() -> None:
         sa.Column("header", sa.Text, nullable=False),
         sa.Column("rows", sa.Text, nullable=False),
     )
+    op.create_table(
+        "document_scans",
+        sa.Column("collection", sa.String(512), primary_key=True),
+        sa.Column("source", sa.Text, primary_key=True),
+        sa.Column("doc_hash", sa.String(64), nullable=False),
+        sa.Column("pages", sa.Text, nullable=False),
+        sa.Column("uncertain", sa.Text, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("document_scans")
     op.drop_table("document_tables")
