@@ -89,8 +89,10 @@ class Assistant:
 
         from assistant.tables import TableAnswerer
 
+        extras = self.collection.extras
+        tables = TableAnswerer(extras, llm=getattr(self.answerer, "llm", None))  # text-to-SQL when an LLM is set
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
-                        tables=TableAnswerer(self.collection.extras), scans=self.collection.extras.scans_of)
+                        tables=tables, scans=extras.scans_of)
 
     @cached_property
     def chain(self):

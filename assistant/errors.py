@@ -15,6 +15,14 @@ class LLMError(AssistantError):
     """The language model backend failed (down, timed out, or answered garbage)."""
 
 
+class SqlRefused(AssistantError):
+    """An LLM's SQL for a table is not one read-only SELECT, or it failed to run."""
+
+
+class DocumentNotFound(AssistantError):
+    """A document (or a span of it) the collection does not hold; nothing is read from a path a caller gives."""
+
+
 class QuestionError(AssistantError):
     """The question cannot be asked as given (empty, for one)."""
 

@@ -17,6 +17,7 @@ PROMPTS_DIR = Path(str(resources.files("assistant") / "prompts"))
 VARIABLES = {
     "answer": {"sources", "question", "decline"},
     "condense": {"history", "question"},
+    "table_sql": {"schema", "rows", "question"},
 }
 
 

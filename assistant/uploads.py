@@ -14,7 +14,8 @@ from pathlib import Path
 
 from assistant.errors import AssistantError
 
-ALLOWED_TYPES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub", ".odt")
+ALLOWED_TYPES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".ods", ".csv", ".tsv", ".epub",
+                 ".odt")
 MAX_BYTES = 25 * 2**20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 

@@ -239,6 +239,11 @@ class Catalog:
         return self._db.execute(
             'SELECT start, "end", text FROM chunks WHERE source = ? ORDER BY idx', (source,)).fetchall()
 
+    def chunk_pages(self, source: str) -> list[tuple[int, int, int]]:
+        """``(start, end, page)`` of one document's chunks that lie on a page, in order."""
+        return self._db.execute('SELECT start, "end", page FROM chunks WHERE source = ? AND page IS NOT NULL '
+                                "ORDER BY idx", (source,)).fetchall()
+
     def term_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
         """How many chunks hold each stemmed term (absent terms are left out)."""
         stems = list(dict.fromkeys(stems))

@@ -258,6 +258,12 @@ class SqlCatalog:
                                                 .where(self._where(chunks), chunks.c.source == source)
                                                 .order_by(chunks.c.idx))]
 
+    def chunk_pages(self, source: str) -> list[tuple[int, int, int]]:
+        with self.engine.connect() as c:
+            return [tuple(r) for r in c.execute(select(chunks.c.start, chunks.c.end, chunks.c.page)
+                                                .where(self._where(chunks), chunks.c.source == source,
+                                                       chunks.c.page.is_not(None)).order_by(chunks.c.idx))]
+
     def term_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
         """How many chunks hold each stemmed term (absent terms are left out)."""
         stems = list(dict.fromkeys(stems))

@@ -19,9 +19,10 @@ def test_migrations_apply_and_reapply(postgres_url):
     Database(url).engine  # noqa: B018
     engine = Database(url).engine  # a second open finds the schema at head and changes nothing
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
         tables = set(c.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
-    assert {"users", "tokens", "collections", "collection_members", "conversations", "messages", "feedback"} <= tables
+    assert {"users", "tokens", "collections", "collection_members", "conversations", "messages", "feedback",
+            "document_tables", "document_scans"} <= tables
 
 
 def test_the_rest_api_on_postgresql(postgres_url, tmp_path):

@@ -130,3 +130,45 @@ def test_the_tables_suite_is_answered_with_rows_cited(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout)
     assert report["answerable"] >= 30 and report["unanswerable"] >= 5
+
+
+class ScriptedLLM:
+    name = "scripted"
+
+    def __init__(self, reply: str):
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def generate(self, prompt: str, max_tokens: int = 256):
+        self.prompts.append(prompt)
+        yield self.reply
+
+
+def test_text_to_sql_runs_one_read_only_select_over_the_table_alone():
+    from assistant.errors import SqlRefused
+    from assistant.tables import sql
+
+    result = sql.ask(ScriptedLLM("```sql\nSELECT _row, codename FROM t WHERE release BETWEEN '2018' AND '2022';\n```"),
+                     RELEASES, "Which releases came out between 2018 and 2022?")
+    assert [r[1] for r in result.rows] == ["Buster", "Bullseye"] and result.cited == (3, 4)
+    for reply in ("DROP TABLE t", "SELECT 1; DELETE FROM t", "ATTACH DATABASE '/tmp/x' AS x",
+                  "SELECT * FROM sqlite_master", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) "
+                  "SELECT count(*) FROM n", "SELECT load_extension('x')"):
+        with pytest.raises(SqlRefused):
+            sql.ask(ScriptedLLM(reply), RELEASES, "anything")
+
+
+@pytest.mark.slow
+def test_with_an_llm_a_question_the_rules_miss_is_answered_by_sql_shown_and_cited(indexed):
+    from assistant.tables import TableAnswerer
+
+    bot, _ = indexed
+    question = "Which Debian releases came out between 2010 and 2016?"
+    passages = bot.pipeline.retrieve(bot.pipeline.condense(question))["passages"]
+    llm = ScriptedLLM("SELECT _row, codename FROM t WHERE release >= '2010' AND release < '2016'")
+    answer = TableAnswerer(bot.collection.extras, llm=llm).answer(question, passages)
+    assert answer.short_answer == "Squeeze, Wheezy, Jessie" and "SQL: SELECT _row, codename" in answer.answer
+    assert [c.section for c in answer.citations] == ["debian, row 12", "debian, row 13", "debian, row 14"]
+    assert "<question>\nWhich Debian releases" in llm.prompts[0]
+    refused = TableAnswerer(bot.collection.extras, llm=ScriptedLLM("DELETE FROM t")).answer(question, passages)
+    assert refused.declined and "SQL" not in refused.answer  # a refused statement answers nothing

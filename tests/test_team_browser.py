@@ -163,3 +163,42 @@ def test_markup_in_headings_and_sheet_names_is_shown_as_text_and_never_runs(team
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "team-markup-as-text.png"), full_page=True)
     assert page.evaluate("window.__pwned") is None and dialogs == []
+
+
+def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browser, tmp_path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import formats
+
+    page = log_in(browser, team_url[0], "ben")
+    page.locator("button[role=tab]", has_text="Documents").click()
+    page.locator("#new-collection textarea").fill("ben-manuals")
+    page.locator("#create-collection").click()
+    page.locator("#docs-status").get_by_text("created", exact=False).wait_for(timeout=30_000)
+    files = [formats.write_manual_pdf(tmp_path / "pump.pdf"), formats.write_csv(tmp_path / "ferries.csv")]
+    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+    page.wait_for_timeout(1500)
+    page.locator("#add").click()
+    page.locator("#docs-status").get_by_text("added", exact=False).wait_for(timeout=120_000)
+    page.locator("button[role=tab]", has_text="Chat").click()
+    choose(page, "chat-collection", "ben-manuals")
+
+    page.locator("#question textarea").fill("How often should the filter be rinsed?")
+    page.locator("#ask").click()
+    page.locator("#chat").get_by_text("every month", exact=False).last.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    choose(page, "viewer-pick", "[1] pump.pdf, page 3")
+    page.locator("#viewer-page img").wait_for(timeout=30_000)
+    page.locator("#viewer-where").get_by_text("pump.pdf, page 3 of 4").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "viewer-team-pdf.png"), full_page=True)
+    page.locator("#viewer-next").click()
+    page.locator("#viewer-where").get_by_text("page 4 of 4").wait_for(timeout=30_000)
+
+    page.locator("#question textarea").fill("When does the Evening Gull depart?")
+    page.locator("#ask").click()
+    page.locator("#chat").get_by_text("19:40", exact=False).last.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    choose(page, "viewer-pick", "[1] ferries.csv — ferries, row 3")
+    marked = page.locator("#viewer-text tr.marked")
+    marked.wait_for(timeout=30_000)
+    assert "Evening Gull" in marked.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "viewer-team-table.png"), full_page=True)

@@ -30,7 +30,7 @@ import sys
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from assistant.errors import AssistantError, QuestionError
+from assistant.errors import AssistantError, DocumentNotFound, QuestionError
 from assistant.server.errors import AccountError, Conflict, Forbidden, LimitError, NotFound
 from assistant.server.limits import ServerLimits
 from assistant.server.openai_compat import router as openai_router
@@ -38,7 +38,7 @@ from assistant.server.rest import router as rest_router
 from assistant.server.team import Team, Unauthorized
 from index.errors import IndexingError
 
-STATUS = ((Unauthorized, 401), (NotFound, 404), (Forbidden, 403), (Conflict, 409), (AccountError, 400),
+STATUS = ((Unauthorized, 401), (NotFound, 404), (DocumentNotFound, 404), (Forbidden, 403), (Conflict, 409), (AccountError, 400),
           (QuestionError, 400), (IndexingError, 400))
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
 

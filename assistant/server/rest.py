@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.server import audit
@@ -176,6 +176,22 @@ def router(team: Team) -> APIRouter:
         remove_upload(team.upload_folder(name), source)  # else the next upload's sync would index it again
         audit.event("document.delete", user=user.name, collection=name, document=source)
         return {"deleted": source, "chunks": chunks}
+
+    @api.get("/collections/{name}/documents/{source:path}/view",
+             summary="A citation in its document: a PDF page as PNG with the quote highlighted, else HTML with it marked")
+    def view_document(name: str, source: str, start: int = Query(0, ge=0), end: int = Query(0, ge=0),
+                      page: int | None = Query(None, ge=1), user: User = me) -> Response:
+        from assistant import viewer
+
+        shown = viewer.view(team.for_reading(user, name).collection, source, start, max(end, start), page)
+        return Response(shown.body, media_type=shown.media_type, headers=shown.headers)
+
+    @api.get("/collections/{name}/documents/{source:path}/file", summary="The original file, for download")
+    def document_file(name: str, source: str, user: User = me) -> FileResponse:
+        from assistant import viewer
+
+        path = viewer.original(team.for_reading(user, name).collection, source)
+        return FileResponse(path, filename=Path(source).name)
 
     @api.get("/conversations", summary="Your conversations, latest first")
     def conversations(user: User = me) -> list[dict]:

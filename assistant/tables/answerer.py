@@ -4,20 +4,29 @@ value, or a count — and cite the rows used. When the question names a column b
 row the table holds ("… of Debian 20?"), it declines: a nearest-looking row is not
 an answer.
 
-It answers only what it understands; for anything else (``answer`` returns ``None``)
-the pipeline asks the prose answerer, as it does when the best passage is not a row."""
+It answers only what it understands; with an LLM configured, what its rules do not
+understand goes to the model as text-to-SQL over the table (``sql``), the SQL shown in
+the reply and the rows it returned cited. For anything else (``answer`` returns
+``None``) the pipeline asks the prose answerer, as it does when the best passage is not
+a row."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from assistant.answerers.base import decline_message
+from assistant.errors import LLMError, SqlRefused
+from assistant.tables import sql
 from assistant.tables.match import header_stems
 from assistant.tables.question import Asked, cell, column_kind, understand
 from assistant.types import Answer, Citation, Passage
 from index.documents import TableRow
 from index.extras import Extras, SourceTable
 from index.terms import stem, words
+
+if TYPE_CHECKING:
+    from assistant.llms import LLM
 
 CONSIDERED = 5  # passages whose tables may hold the answer
 MAX_CITED = 5  # rows cited by a count
@@ -41,8 +50,9 @@ def row_label(table: SourceTable, row: TableRow) -> str:
 class TableAnswerer:
     name = "table"
 
-    def __init__(self, tables: Extras):
+    def __init__(self, tables: Extras, llm: LLM | None = None):
         self.tables = tables
+        self.llm = llm
 
     def claims(self, question: str, passages: list[Passage]) -> list[SourceTable]:
         """The tables to answer from when the best passage is one of their rows: those of
@@ -70,13 +80,37 @@ class TableAnswerer:
         named = _by_title(tables, query)
         understood = [(t, a) for t in named for a in [understand(t.table, query)] if a is not None]
         if not understood:
-            return None
+            return self._by_sql(named[0], question, query, passages) if self.llm is not None else None
         table, asked = next(((t, a) for t, a in understood if a.rows), understood[0])
         base = dict(question=question, rewritten_question=query, passages=passages, answerer=self.name)
+        if not asked.rows and self.llm is not None:  # the rules found no row; the model's SQL may
+            return self._by_sql(table, question, query, passages) or Answer(
+                answer=f"{decline_message(question)} No row of “{table.table.title}” matches it.",
+                declined=True, confidence=0.9, **base)
         if not asked.rows:
             return Answer(answer=f"{decline_message(question)} No row of “{table.table.title}” matches it.",
                           declined=True, confidence=0.9, **base)
         return _answered(table, asked, base)
+
+
+    def _by_sql(self, table: SourceTable, question: str, query: str, passages: list[Passage]) -> Answer | None:
+        try:
+            result = sql.ask(self.llm, table.table, query)
+        except (SqlRefused, LLMError):
+            return None
+        base = dict(question=question, rewritten_question=query, passages=passages, answerer=f"{self.name}+sql")
+        shown = f"SQL: {result.sql}"
+        if not result.rows:
+            return Answer(answer=f"{decline_message(question)} {shown} returned no rows.", declined=True, **base)
+        keep = [i for i, c in enumerate(result.columns) if c != "_row"]
+        values = ["; ".join(str(r[i]) for i in keep) for r in result.rows[:MAX_CITED]]
+        short = values[0] if len(values) == 1 else ", ".join(values)
+        by_number = {r.number: r for r in table.table.rows}
+        rows = [by_number[n] for n in dict.fromkeys(result.cited) if n in by_number][:MAX_CITED]
+        citations = [_citation(i, table, r, table.table.record(r)) for i, r in enumerate(rows, 1)]
+        marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
+        return Answer(answer=f"{short} {marks}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
+                      citations=citations, confidence=0.5, **base)
 
 
 def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:

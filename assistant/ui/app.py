@@ -75,6 +75,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
     from assistant.types import Answer
     from assistant.ui.files import discard, uploaded
     from assistant.ui.render import items, note
+    from assistant.ui import viewer as viewer_pane
     from assistant.uploads import UploadError, drop_unindexed, remove_upload, store_upload
     from index.errors import IndexingError
     from index.store import check_collection_name
@@ -104,8 +105,15 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 yield chat, session, gr.update(), ""
         if final is not None:
             chat[-1]["content"] = answer_markdown(final)
-            session = {**session, "history": session["history"] + [message, final.as_turn()]}
+            cited = [] if final.declined else [c.model_dump() for c in final.citations]
+            session = {**session, "history": session["history"] + [message, final.as_turn()], "citations": cited}
         yield chat, {**session, "chat": chat}, sources_html(final), ""
+
+    def open_view(request: gr.Request, collection: str | None, source: str, start: int, end: int,
+                  page: int | None):
+        from assistant import viewer
+
+        return viewer.view(assistants.get(collection or default_collection).collection, source, start, end, page)
 
     def reset(session: dict):
         return [], {**session, "history": [], "chat": []}, sources_html(None)
@@ -191,6 +199,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")
+                    pick = viewer_pane.build(open_view, session, lambda state: state.get("collection"))
         with gr.Tab("Documents"):
             with gr.Row():
                 collection = gr.Dropdown(label="Collection", choices=assistants.collections(default_collection),
@@ -217,8 +226,10 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             settings_status = gr.HTML()
 
         outputs = [chat, session, sources, question]
-        question.submit(respond, [question, session], outputs, api_visibility="private")
-        send.click(respond, [question, session], outputs, api_visibility="private")
+        question.submit(respond, [question, session], outputs, api_visibility="private").then(
+            viewer_pane.choices_update, [session], [pick], api_visibility="private")
+        send.click(respond, [question, session], outputs, api_visibility="private").then(
+            viewer_pane.choices_update, [session], [pick], api_visibility="private")
         clear.click(reset, [session], [chat, session, sources], api_visibility="private")
         add.click(add_files, [upload, session], [added, documents, upload], api_visibility="private")
         delete.click(delete_document, [to_delete, session], [added, documents], api_visibility="private")

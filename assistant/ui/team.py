@@ -14,6 +14,7 @@ from pathlib import Path
 
 import gradio as gr  # the handlers' ``gr.Request`` annotations must resolve for Gradio to pass the request
 
+from assistant import viewer
 from assistant.errors import AssistantError
 from assistant.server import audit
 from assistant.server.accounts import LOCAL_ADMIN, User
@@ -21,6 +22,7 @@ from assistant.server.conversations import stored_answer
 from assistant.server.team import Team
 from assistant.types import Answer
 from assistant.ui.files import discard, uploaded
+from assistant.ui import viewer as viewer_pane
 from assistant.ui.render import answer_markdown, items, note, sources_html
 from assistant.uploads import ALLOWED_TYPES, UploadError, remove_upload, store_upload
 from index.errors import IndexingError
@@ -93,7 +95,7 @@ def build_team_app(team: Team, limits=None):
         message_id = team.conversations.add(user, conversation_id, message, stored_answer(final))
         chat[-1]["content"] = answer_markdown(final)
         state = {**state, "conversation_id": conversation_id, "history": state["history"] + [message, final.as_turn()],
-                 "message_id": message_id, "chat": chat}
+                 "message_id": message_id, "chat": chat, "citations": _citations(final)}
         yield (chat, state, sources_html(final), "", gr.update(choices=conversation_choices(user),
                                                               value=conversation_id), "")
 
@@ -109,8 +111,15 @@ def build_team_app(team: Team, limits=None):
                      {"role": "assistant", "content": answer_markdown(last)}]
         state = {"collection": data["collection"], "conversation_id": conversation_id,
                  "history": team.conversations.turns(user, conversation_id),
-                 "message_id": data["messages"][-1]["id"] if data["messages"] else None, "chat": chat}
+                 "message_id": data["messages"][-1]["id"] if data["messages"] else None, "chat": chat,
+                 "citations": _citations(last)}
         return chat, state, sources_html(last), gr.update(value=data["collection"]), data["title"]
+
+    def open_view(request: gr.Request, collection: str | None, source: str, start: int, end: int,
+                  page: int | None):
+        if not collection:
+            raise gr.Error("Pick a collection first.")
+        return viewer.view(team.for_reading(who(request), collection).collection, source, start, end, page)
 
     def new_conversation(state: dict):
         return [], _fresh(state.get("collection")), sources_html(None), gr.update(value=None), ""
@@ -256,6 +265,7 @@ def build_team_app(team: Team, limits=None):
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")
+                    pick = viewer_pane.build(open_view, state, lambda app_state: app_state.get("collection"))
         with gr.Tab("Documents"):
             with gr.Row():
                 docs_collection = gr.Dropdown(label="Collection", choices=[], elem_id="docs-collection")
@@ -276,9 +286,12 @@ def build_team_app(team: Team, limits=None):
         demo.load(load, None, [signed_in, collection, docs_collection, conversations, documents, people, state],
                   **private)
         ask_outputs = [chat, state, sources, question, conversations, notice]
-        question.submit(respond, [question, state, collection], ask_outputs, **private)
-        send.click(respond, [question, state, collection], ask_outputs, **private)
-        conversations.input(open_conversation, [conversations], [chat, state, sources, collection, title], **private)
+        question.submit(respond, [question, state, collection], ask_outputs, **private).then(
+            viewer_pane.choices_update, [state], [pick], **private)
+        send.click(respond, [question, state, collection], ask_outputs, **private).then(
+            viewer_pane.choices_update, [state], [pick], **private)
+        conversations.input(open_conversation, [conversations], [chat, state, sources, collection, title],
+                            **private).then(viewer_pane.choices_update, [state], [pick], **private)
         new.click(new_conversation, [state], [chat, state, sources, conversations, title], **private)
         rename_button.click(rename, [title, state], [conversations, notice], **private)
         delete_button.click(delete_conversation, [state], [conversations, chat, state, notice], **private)
@@ -291,3 +304,7 @@ def build_team_app(team: Team, limits=None):
         share_button.click(share, [people, everyone, docs_collection], [docs_status], **private)
         gr.api(ask_api, api_name="ask")
     return demo
+
+
+def _citations(answer: Answer | None) -> list[dict]:
+    return [c.model_dump() for c in answer.citations] if answer is not None and not answer.declined else []

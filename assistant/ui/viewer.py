@@ -1,0 +1,91 @@
+"""The viewer pane of both apps: pick one of the answer's citations and see it in its
+document — a PDF page with the quote painted (previous and next page a click away), or
+the text or table with it marked. The app passes ``open_view(request, collection,
+source, start, end, page)``, which checks access as every server route does and returns an
+``assistant.viewer.View``."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections.abc import Callable
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+
+OpenView = Callable[..., object]  # (request, collection, source, start, end, page) -> View
+
+
+def citation_choices(citations: list[dict]) -> list[tuple[str, str]]:
+    """``(label, key)`` per citation: "[1] pump.pdf, page 3 — Cleaning the filter"."""
+    choices = []
+    for c in citations:
+        where = (f", page {c['page']}" if c.get("page") is not None else "") + (
+            f" — {c['section']}" if c.get("section") else "")
+        key = json.dumps({k: c.get(k) for k in ("source", "start", "end", "page")})
+        choices.append((f"[{c['n']}] {c['source']}{where}", key))
+    return choices
+
+
+def choices_update(state: dict):
+    choices = citation_choices(state.get("citations") or [])
+    return gr.update(choices=choices, value=None)
+
+
+def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | None]):
+    """The pane's components, wired to ``app_state`` (the app's ``gr.State``; ``collection_of``
+    reads the collection from it); returns the citation picker, for the app to refresh."""
+    with gr.Group(elem_id="viewer"):
+        pick = gr.Dropdown(label="Open a citation in its document", choices=[], elem_id="viewer-pick")
+        with gr.Row():
+            previous = gr.Button("◀ Previous page", elem_id="viewer-prev", size="sm")
+            following = gr.Button("Next page ▶", elem_id="viewer-next", size="sm")
+        where = gr.Markdown(elem_id="viewer-where")
+        page = gr.Image(visible=False, interactive=False, type="pil", show_label=False, elem_id="viewer-page")
+        text = gr.HTML(visible=False, elem_id="viewer-text")
+        shown = gr.State({})
+
+    def show(spec: dict, app_state: dict, request: gr.Request):
+        from PIL import Image
+
+        try:
+            view = open_view(request, collection_of(app_state), spec["source"], spec["start"], spec["end"],
+                             spec.get("page"))
+        except AssistantError as exc:
+            message = f"<p class='declined'>{html.escape(str(exc))}</p>"
+            return gr.update(visible=False), gr.update(value=message, visible=True), "", spec
+        if view.media_type == "image/png":
+            number, pages = int(view.headers["X-Page"]), int(view.headers["X-Pages"])
+            spec = {**spec, "page": number, "pages": pages}
+            label = f"{_plain(spec['source'])}, page {number} of {pages}"
+            return gr.update(value=Image.open(io.BytesIO(view.body)), visible=True), gr.update(visible=False), \
+                label, spec
+        return gr.update(visible=False), gr.update(value=view.body.decode(), visible=True), _plain(spec["source"]), spec
+
+    def open_citation(key: str | None, app_state: dict, request: gr.Request):
+        if not key:
+            return gr.update(), gr.update(), gr.update(), {}
+        spec = json.loads(key)
+        return show({**spec, "cited_page": spec.get("page")}, app_state, request)
+
+    def turn(step: int):
+        def go(spec: dict, app_state: dict, request: gr.Request):
+            if not spec or "pages" not in spec:
+                return gr.update(), gr.update(), gr.update(), spec
+            number = min(max(1, spec["page"] + step), spec["pages"])
+            return show({**spec, "page": number}, app_state, request)
+        return go
+
+    private = {"api_visibility": "private"}
+    outputs = [page, text, where, shown]
+    pick.input(open_citation, [pick, app_state], outputs, **private)
+    previous.click(turn(-1), [shown, app_state], outputs, **private)
+    following.click(turn(1), [shown, app_state], outputs, **private)
+    return pick
+
+
+def _plain(text: str) -> str:
+    """``text`` shown literally in a Markdown component."""
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
