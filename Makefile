@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test system-deps eval bench clean
+.PHONY: test-suites run test system-deps eval bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ system-deps:
 
 test: $(TEST_STAMP) system-deps
 	$(PY) -m pytest -q
+
+test-suites: $(TEST_STAMP) system-deps
+	$(PY) -m pytest -q -m suite
 
 eval: $(STAMP)
 	$(VENV)/bin/assistant eval evals/sample --min containment=0.85 --min citation_recall=0.9

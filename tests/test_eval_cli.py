@@ -48,6 +48,7 @@ def test_seed_article_suite_scores(tmp_path):
     assert json.loads(result.stdout)["declined_answerable"] == 0.0
 
 
+@pytest.mark.suite
 @needs_shared("squad-dev")
 def test_squad_dev_suite_holds_its_measured_quality(tmp_path):
     """Locks in what the reader reaches on the SQuAD subset (measured recall@5 0.965, mrr@10 0.937, exact match
@@ -59,6 +60,7 @@ def test_squad_dev_suite_holds_its_measured_quality(tmp_path):
     assert json.loads(result.stdout)["declined_answerable"] <= 0.1
 
 
+@pytest.mark.suite
 @needs_shared("doc2dial")
 def test_dialogue_suite_beats_its_baselines_on_the_same_index(tmp_path):
     """The first 60 turns of the public doc2dial twin, asked the way the CLI asks them (one call per turn with

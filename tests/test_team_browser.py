@@ -34,7 +34,7 @@ def team_url(tmp_path_factory):
     yield f"http://127.0.0.1:{port}/", store
     process.terminate()
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=5)
     except subprocess.TimeoutExpired:  # a browser may still hold a connection open
         process.kill()
         process.wait(timeout=30)
