@@ -205,6 +205,8 @@ class Syncer:
             report.deleted += self._delete_sources(gone)
         for document in documents:
             if known.get(document.source) == document.hash:
+                if self.extras is not None:  # the text is as indexed; what the loader found beside it may be new
+                    self.extras.replace([document])
                 continue
             longest = max((s.title for s in document.sections), key=len, default=None)
             chunks = self.chunker.split(

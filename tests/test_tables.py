@@ -61,7 +61,7 @@ def test_extremes_and_counts_over_one_table():
     assert earliest_eol.rows[0].cells[0] == "9" and RELEASES.header[earliest_eol.column] == "version"
     count = understand(RELEASES, "How many releases came out in 2019?")
     assert count.kind == "count" and [r.cells[0] for r in count.rows] == ["10"]
-    assert len(understand(RELEASES, "How many rows are listed?").rows) == 4
+    assert len(understand(RELEASES, "How many releases are listed?").rows) == 4
 
 
 def test_a_question_about_something_else_is_left_to_the_prose_answerer():
@@ -186,3 +186,9 @@ def test_the_scanned_manual_suite_is_answered_from_ocr(tmp_path):
         capture_output=True, text=True, timeout=900,
     )
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_a_count_or_extreme_that_names_nothing_of_the_table_is_not_its_to_answer():
+    assert understand(RELEASES, "How many replacement filters come in a pack?") is None
+    assert understand(RELEASES, "What is the largest pump model?") is None
+    assert understand(RELEASES, "How many releases are there?").kind == "count"

@@ -94,12 +94,15 @@ def understand(table: Table, question: str) -> Asked | None:
     column of it nor asks for a count or an extreme."""
     rows, key_columns = keyed_rows(table, question)
     named = [m.index for m in columns_named(question, table.header)]
+    titled = bool(set(header_stems(table.title)) & {stem(t) for t in tokens(question)})
     answer_columns = [c for c in named if c not in key_columns]
     which = _WHICH_ROW.match(question)
     asks_for_row = bool(which) and stem(which.group(1).lower()) in {stem(w) for w in header_stems(table.title)}
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
     if rows:
         return Asked("lookup", tuple(rows), column, True)
+    if not (named or titled):
+        return None  # an extreme or a count of what? Not of this table: it names none of it
     direction = _direction(question)
     if direction:
         order = _order_column(table, question, named, direction)
