@@ -139,3 +139,33 @@ def test_broken_office_files_name_the_file_and_the_fix(tmp_path, name):
     path.write_bytes(b"this is not a zip archive")
     with pytest.raises(LoadError, match=name.replace(".", r"\.") + r": not a readable .*(re-save|re-export)"):
         load(path)
+
+
+def test_a_data_table_in_html_is_kept_as_a_table_under_its_caption_and_the_text_after_it_under_its_heading(tmp_path):
+    page = tmp_path / "mirrors.html"
+    page.write_text("<html><body><h2>Mirrors</h2><table><caption>Debian mirrors</caption>"
+                    "<tr><th>Mirror</th><th>Country</th></tr><tr><td>ftp.de.debian.org</td><td>Germany</td></tr>"
+                    "<tr><td>ftp.fr.debian.org</td><td>France</td></tr></table><p>Pick the nearest one.</p>"
+                    "<table><tr><td><a href='a'>layout</a></td></tr></table></body></html>", encoding="utf-8")
+    document = load(page)
+    (table,) = document.tables
+    assert (table.title, table.header) == ("Debian mirrors", ("Mirror", "Country"))
+    assert "Mirror: ftp.fr.debian.org; Country: France." in document.text
+    assert section_of(document, "ftp.fr.debian.org") == "Debian mirrors, row 3"
+    assert section_of(document, "Pick the nearest") == "Mirrors"
+
+
+def test_a_docx_table_is_kept_as_a_table(tmp_path):
+    import docx
+
+    report = docx.Document()
+    report.add_paragraph("Berths in the harbour.")
+    grid = report.add_table(rows=3, cols=2)
+    for r, cells in enumerate((("berth", "length"), ("North Quay", "240 m"), ("South Quay", "180 m"))):
+        for c, value in enumerate(cells):
+            grid.cell(r, c).text = value
+    report.save(tmp_path / "harbour.docx")
+    document = load(tmp_path / "harbour.docx")
+    (table,) = document.tables
+    assert table.title == "harbour: table 1" and table.rows[1].cells == ("South Quay", "180 m")
+    assert "berth: South Quay; length: 180 m." in document.text

@@ -61,6 +61,11 @@ class TextBuilder:
                         sections=sections, tables=tuple(self._tables))
 
     @property
+    def last_heading(self) -> str | None:
+        """The title of the section the text now runs in."""
+        return self._sections[-1].title if self._sections else None
+
+    @property
     def empty(self) -> bool:
         return not self._parts
 

@@ -24,6 +24,7 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
+from index.loaders.sheets import rows_into
 from index.loaders.text import read_bytes
 
 HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "form", "button",
@@ -79,6 +80,14 @@ class _Walker:
         if tag in HEADINGS:
             self.flush()
             self.builder.heading(element.text_content().replace("¶", ""))
+        elif tag == "table" and (rows := _data_rows(element)):
+            self.flush()
+            heading = self.builder.last_heading
+            caption = element.find("caption")
+            title = " ".join(caption.text_content().split()) if caption is not None else heading or "table"
+            rows_into(rows, self.builder, title)
+            if heading:
+                self.builder.section(heading)  # the text after the table is under the heading again
         elif tag == "pre":
             self.flush()
             for line in element.text_content().strip("\n").splitlines():
@@ -103,6 +112,17 @@ class _Walker:
     def _tail(self, element) -> None:
         if element.tail:
             self.inline.append(element.tail)
+
+
+def _data_rows(table) -> list[list[str]] | None:
+    """A table of data (not of layout): two or more rows of two or more cells, no table
+    inside; its rows' cells as text."""
+    if table.find(".//table") is not None:
+        return None
+    rows = [[" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
+            for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
+    rows = [row for row in rows if any(row)]
+    return rows if len(rows) >= 2 and max(len(r) for r in rows) >= 2 else None
 
 
 def html_into(data: bytes | str, builder: TextBuilder) -> str:

@@ -14,6 +14,7 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
+from index.loaders.sheets import rows_into, table_title
 
 
 def _refuse(path: Path, kind: str, exc: Exception) -> LoadError:
@@ -37,9 +38,13 @@ def load_docx(path: Path, source: str) -> list[Document]:
             builder.heading(paragraph.text)
         else:
             builder.paragraph(paragraph.text)
-    for table in document.tables:
-        for row in table.rows:
-            builder.line(" | ".join(cell.text.strip() for cell in row.cells))
+    for number, table in enumerate(document.tables, start=1):
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if len(rows) >= 2:
+            rows_into(rows, builder, table_title(source, f"table {number}", several=True))
+        else:
+            for row in rows:
+                builder.line(" | ".join(row))
     return [builder.build(source, document.core_properties.title or "")]
 
 
