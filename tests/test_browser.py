@@ -116,3 +116,21 @@ def test_a_follow_up_refers_to_a_person_named_only_in_the_previous_answer(page, 
     ask(page, "When did she die?", "When did Margaret Ellison die?")  # the rewrite is shown under the answer
     assert "1967" in page.locator("#chat").inner_text().split("When did she die?")[-1]
     page.screenshot(path=str(ARTIFACTS / "follow-up-from-answer.png"), full_page=True)
+
+
+def test_a_citation_opens_in_the_viewer_pane(page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ask(page, "How much does a single ride cost?", "2.50 dollars")
+    page.locator("#sources").get_by_text("pricing.html", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # the picker is refreshed after the answer
+    for _ in range(2):  # a loaded machine may refresh it after the first pick
+        page.locator("#viewer-pick input").click()
+        page.get_by_role("option", name="[1] pricing.html").first.click()
+        try:
+            page.locator("#viewer-text mark#quote").wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert "2.50 dollars" in page.locator("#viewer-text mark#quote").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "viewer-single-user.png"), full_page=True)
