@@ -92,8 +92,8 @@ class Extras:
         metadata.create_all(engine)
         return cls(engine, collection)
 
-    def _mine(self):
-        return stored.c.collection == self.collection
+    def _mine(self, table: Table = stored):
+        return table.c.collection == self.collection
 
     def replace_tables(self, documents: Sequence[Document]) -> None:
         """The tables of ``documents`` replace whatever their sources held."""
@@ -108,8 +108,7 @@ class Extras:
     def replace_scans(self, documents: Sequence[Document]) -> None:
         """The scan notes of ``documents`` (those with OCR'd pages) replace their sources' old ones."""
         with self.engine.begin() as db:
-            db.execute(delete(scans).where(scans.c.collection == self.collection,
-                                           scans.c.source.in_([d.source for d in documents])))
+            db.execute(delete(scans).where(self._mine(scans), scans.c.source.in_([d.source for d in documents])))
             rows = [{"collection": self.collection, "source": d.source, "doc_hash": d.hash,
                      "pages": json.dumps(sorted(p.number for p in d.pages if p.ocr)),
                      "uncertain": json.dumps([list(span) for span in d.uncertain])}
@@ -123,7 +122,7 @@ class Extras:
             return {}
         with self.engine.connect() as db:
             found = db.execute(select(scans.c.source, scans.c.pages, scans.c.uncertain)
-                               .where(scans.c.collection == self.collection, scans.c.source.in_(wanted))).all()
+                               .where(self._mine(scans), scans.c.source.in_(wanted))).all()
         return {source: ScanNotes(frozenset(json.loads(pages)), tuple(tuple(s) for s in json.loads(uncertain)))
                 for source, pages, uncertain in found}
 
@@ -132,7 +131,7 @@ class Extras:
         keep = set(sources)
         with self.engine.begin() as db:
             for table in (stored, scans):
-                mine = table.c.collection == self.collection
+                mine = self._mine(table)
                 gone = sorted(set(db.execute(select(table.c.source).where(mine).distinct()).scalars()) - keep)
                 for lo in range(0, len(gone), 500):
                     db.execute(delete(table).where(mine, table.c.source.in_(gone[lo : lo + 500])))
@@ -160,7 +159,7 @@ class Extras:
     def drop(self) -> None:
         with self.engine.begin() as db:
             for table in (stored, scans):
-                db.execute(delete(table).where(table.c.collection == self.collection))
+                db.execute(delete(table).where(self._mine(table)))
 
     def close(self) -> None:
         self.engine.dispose()

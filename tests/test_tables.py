@@ -175,7 +175,7 @@ def test_with_an_llm_a_question_the_rules_miss_is_answered_by_sql_shown_and_cite
 
 
 @pytest.mark.suite
-@pytest.mark.skipif(not __import__("shutil").which("tesseract"), reason="Tesseract is not installed: "
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="Tesseract is not installed: "
                     "sudo apt-get install tesseract-ocr")
 def test_the_scanned_manual_suite_is_answered_from_ocr(tmp_path):
     """A packaged PDF manual as page images (measured: 11 of 14 answerable right in the short

@@ -131,16 +131,15 @@ class ReaderAnswerer:
         """The best passage's span, unless it rests only on words OCR was unsure of: then
         the next passage whose span does not (scored as it is), or the best one at no
         score, so that it is declined."""
-        best = [(fused, passage, supported_span(query, passage, span)) for fused, passage, span in ranked[:1]]
         notes = self.scans([p.source for _, p, _ in ranked]) if self.scans else {}
-        if not notes:
-            return best[0]
-        for fused, passage, span in [*best, *ranked[1:]]:
-            span = supported_span(query, passage, span) if passage is not best[0][1] else span
+        first = None
+        for fused, passage, span in ranked if notes else ranked[:1]:
+            span = supported_span(query, passage, span)
+            first = first or (fused, passage, span)
             note = notes.get(passage.source)
             if note is None or not note.rests_on_uncertain(span.text, passage.start + span.start):
                 return fused, passage, span
-        return -math.inf, best[0][1], best[0][2]
+        return -math.inf, first[1], first[2]
 
     def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
                follow_up: bool = False) -> Answer:

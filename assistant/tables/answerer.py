@@ -60,11 +60,11 @@ class TableAnswerer:
         if not passages:
             return []
         top = passages[0]
-        if not any(t.row_at(top.start) for t in self.tables.tables_of([top.source])):
-            return []
         said = set(words(question))
         titled = [source for source, title in self.tables.titles() if set(words(title)) & said]
         found = self.tables.tables_of([*(p.source for p in passages[:CONSIDERED]), *titled])
+        if not any(t.source == top.source and t.row_at(top.start) for t in found):
+            return []
         rank: dict[tuple[str, int], int] = {}
         for i, p in enumerate(passages[:CONSIDERED]):
             for t in found:

@@ -75,7 +75,7 @@ def keyed_rows(table: Table, question: str) -> tuple[list[TableRow], set[int]]:
 def filtered_rows(table: Table, question: str, order_column: int | None) -> tuple[list[TableRow], bool]:
     """The rows holding a value the question names beyond the table's own words ("LTS",
     a year), or all rows when it names none."""
-    own = {stem(w) for name in (*table.header, table.title) for w in header_stems(name)} | _ORDER_WORDS
+    own = {w for name in (*table.header, table.title) for w in header_stems(name)} | _ORDER_WORDS
     wanted = [t for t in tokens(question)
               if t not in STOPWORDS and stem(t) not in own and len(t) > 1]
     dated = order_column is not None and column_kind(table, order_column) == "date"
@@ -97,7 +97,7 @@ def understand(table: Table, question: str) -> Asked | None:
     titled = bool(set(header_stems(table.title)) & {stem(t) for t in tokens(question)})
     answer_columns = [c for c in named if c not in key_columns]
     which = _WHICH_ROW.match(question)
-    asks_for_row = bool(which) and stem(which.group(1).lower()) in {stem(w) for w in header_stems(table.title)}
+    asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title))
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
     if rows:
         return Asked("lookup", tuple(rows), column, True)
