@@ -224,8 +224,14 @@ def ask_and_open(page, question: str, expected: str, citation: str, shown: str) 
     page.locator("#sources").get_by_text(source, exact=False).first.wait_for(timeout=30_000)  # the final answer
     page.wait_for_timeout(1000)
     choose(page, "viewer-pick", citation)
+    page.locator("#viewer-where").first.scroll_into_view_if_needed()
     try:
         page.locator(shown).first.wait_for(timeout=15_000)
     except PlaywrightTimeout:
         choose(page, "viewer-pick", citation)
-        page.locator(shown).first.wait_for(timeout=30_000)
+        try:
+            page.locator(shown).first.wait_for(timeout=30_000)
+        except PlaywrightTimeout:
+            page.screenshot(path=str(ARTIFACTS / "viewer-failed.png"), full_page=True)
+            pane = page.locator("#viewer-pick").first.evaluate("e => e.closest('.gr-group').innerText")
+            pytest.fail(f"{shown} not shown after picking {citation!r}; the pane reads: {pane!r}")

@@ -6,8 +6,8 @@ source, start, end, page)``, which checks access as every server route does and 
 
 from __future__ import annotations
 
+import base64
 import html
-import io
 import json
 from collections.abc import Callable
 
@@ -43,13 +43,13 @@ def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | 
             previous = gr.Button("◀ Previous page", elem_id="viewer-prev", size="sm")
             following = gr.Button("Next page ▶", elem_id="viewer-next", size="sm")
         where = gr.Markdown(elem_id="viewer-where")
-        page = gr.Image(visible=False, interactive=False, type="pil", show_label=False, elem_id="viewer-page")
+        # The page as a data URL in HTML, not a gr.Image: Gradio would write every rendering of a
+        # user's document to its shared file cache, and its preview loads images lazily.
+        page = gr.HTML(visible=False, elem_id="viewer-page")
         text = gr.HTML(visible=False, elem_id="viewer-text")
         shown = gr.State({})
 
     def show(spec: dict, app_state: dict, request: gr.Request):
-        from PIL import Image
-
         try:
             view = open_view(request, collection_of(app_state), spec["source"], spec["start"], spec["end"],
                              spec.get("page"))
@@ -59,9 +59,9 @@ def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | 
         if view.media_type == "image/png":
             number, pages = int(view.headers["X-Page"]), int(view.headers["X-Pages"])
             spec = {**spec, "page": number, "pages": pages}
-            label = f"{_plain(spec['source'])}, page {number} of {pages}"
-            return gr.update(value=Image.open(io.BytesIO(view.body)), visible=True), gr.update(visible=False), \
-                label, spec
+            label = f"{spec['source']}, page {number} of {pages}"
+            return gr.update(value=_page_html(view.body, label), visible=True), gr.update(visible=False), \
+                _plain(label), spec
         return gr.update(visible=False), gr.update(value=view.body.decode(), visible=True), _plain(spec["source"]), spec
 
     def open_citation(key: str | None, app_state: dict, request: gr.Request):
@@ -84,6 +84,12 @@ def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | 
     previous.click(turn(-1), [shown, app_state], outputs, **private)
     following.click(turn(1), [shown, app_state], outputs, **private)
     return pick
+
+
+def _page_html(png: bytes, label: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img class="viewer-page" src="data:image/png;base64,{data}" alt="{html.escape(label)}" '
+            'style="max-width:100%;height:auto">')
 
 
 def _plain(text: str) -> str:
