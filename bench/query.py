@@ -1,6 +1,6 @@
 """Query latency, re-index and delete cost as the collection grows.
 
-    python bench/query.py [--sizes 1000,10000,100000] [--embedder minilm|hashing] [--json]
+    python bench/query.py [--sizes 1000,10000,100000] [--embedder minilm|hashing] [--database-url URL] [--json]
 
 A synthetic corpus of realistic sentences (with a few thousand invented place
 names, the rare words questions search by) is generated deterministically (10
@@ -13,6 +13,9 @@ sentence answerer (``extractive``) in the same process, index size on disk and p
 the same width, so the 100k-chunk corpus indexes in minutes instead of hours on
 a laptop CPU; store, keyword index and fusion costs are unchanged, and the
 real model's cost per query is reported separately as ``query_embed_ms``.
+
+``--database-url postgresql://…`` keeps the catalog (chunk text and the BM25 postings)
+in PostgreSQL, as replicas do, instead of SQLite's FTS5.
 """
 
 from __future__ import annotations
@@ -87,15 +90,20 @@ class HashingEmbedder:
     dimensions = 384
 
     def __init__(self, precision="auto", batch_size=64):
-        pass
+        self._buckets: dict[str, int] = {}
+
+    def _bucket(self, word: str) -> int:
+        bucket = self._buckets.get(word)
+        if bucket is None:
+            bucket = self._buckets[word] = int(hashlib.blake2b(word.encode(), digest_size=4).hexdigest(), 16) % 384
+        return bucket
 
     def embed(self, texts):
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.blake2b(word.encode(), digest_size=4).hexdigest(), 16) % self.dimensions] += 1
-            out[row] /= np.linalg.norm(out[row]) or 1.0
-        return out
+            np.add.at(out[row], [self._bucket(w) for w in re.findall(r"\w+", text.lower())], 1.0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
 
     def fits(self, text):
         return len(text) < 1500
@@ -105,13 +113,14 @@ def folder_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
 
 
-def measure(size: int, embedder: str, tmp: Path) -> dict:
+def measure(size: int, embedder: str, tmp: Path, database_url: str | None = None) -> dict:
     from assistant import Assistant
     from index import IndexConfig
 
     corpus = tmp / f"corpus-{size}"
     questions = write_corpus(corpus, size)
-    bot = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", index=IndexConfig(embedder=embedder))
+    bot = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", index=IndexConfig(embedder=embedder),
+                    database_url=database_url)
     bot.collection.embedder.embed(["warm up"])
     began = time.perf_counter()
     first = bot.index([corpus])
@@ -135,7 +144,7 @@ def measure(size: int, embedder: str, tmp: Path) -> dict:
         bot.collection.keyword_search(question, 30)
         keyword.append((time.perf_counter() - began) * 1000)
     baseline = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", llm="extractive",
-                         index=IndexConfig(embedder=embedder))
+                         index=IndexConfig(embedder=embedder), database_url=database_url)
     baseline.ask(questions[0])
     extractive = []
     for question in questions[20:50]:
@@ -149,6 +158,7 @@ def measure(size: int, embedder: str, tmp: Path) -> dict:
     delete_s = time.perf_counter() - began
     return {
         "chunks": first.total, "embedder": bot.collection.embedder.model_id,
+        "catalog": "postgresql" if database_url else "sqlite",
         "index_s": round(first_s, 2), "reindex_unchanged_s": round(again_s, 2),
         "reindex_unchanged_ratio": round(again_s / first_s, 4), "delete_one_file_s": round(delete_s, 3),
         "retrieval_p50_ms": round(statistics.median(retrieval), 2),
@@ -178,6 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
+    parser.add_argument("--database-url", help="a PostgreSQL URL for the catalog (default: SQLite in the store)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from index import embedders
@@ -186,7 +197,7 @@ def main() -> None:
     result = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            result[str(size)] = measure(size, args.embedder, Path(tmp))
+            result[str(size)] = measure(size, args.embedder, Path(tmp), args.database_url)
             if args.embedder == "hashing":
                 result[str(size)]["query_embed_ms"] = query_embed_ms()
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))

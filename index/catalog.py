@@ -276,7 +276,7 @@ class Catalog:
         rows = self._db.execute(
             "SELECT c.id, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts "
             "JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?",
+            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0.5, 1.0), c.id LIMIT ?",
             (match, n),
         ).fetchall()
         return [(row[0], row[1]) for row in rows]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select
 from sqlalchemy.engine import Engine
 
 from index.documents import Document, TableRow
@@ -89,32 +89,29 @@ class Extras:
     @classmethod
     def sqlite(cls, path, collection: str) -> "Extras":
         engine = create_engine(f"sqlite:///{path}")
+        event.listen(engine, "connect", _write_ahead)
         metadata.create_all(engine)
         return cls(engine, collection)
 
     def _mine(self, table: Table = stored):
         return table.c.collection == self.collection
 
-    def replace_tables(self, documents: Sequence[Document]) -> None:
-        """The tables of ``documents`` replace whatever their sources held."""
-        with self.engine.begin() as db:
-            db.execute(delete(stored).where(self._mine(), stored.c.source.in_([d.source for d in documents])))
-            rows = [{"collection": self.collection, "source": d.source, "idx": i, "doc_hash": d.hash,
-                     "title": t.title, "header": header, "rows": cells}
-                    for d in documents for i, t in enumerate(d.tables) for header, cells in [_encode(t)]]
-            if rows:
-                db.execute(insert(stored), rows)
+    def _replace_tables(self, db, documents: Sequence[Document]) -> None:
+        db.execute(delete(stored).where(self._mine(), stored.c.source.in_([d.source for d in documents])))
+        rows = [{"collection": self.collection, "source": d.source, "idx": i, "doc_hash": d.hash,
+                 "title": t.title, "header": header, "rows": cells}
+                for d in documents for i, t in enumerate(d.tables) for header, cells in [_encode(t)]]
+        if rows:
+            db.execute(insert(stored), rows)
 
-    def replace_scans(self, documents: Sequence[Document]) -> None:
-        """The scan notes of ``documents`` (those with OCR'd pages) replace their sources' old ones."""
-        with self.engine.begin() as db:
-            db.execute(delete(scans).where(self._mine(scans), scans.c.source.in_([d.source for d in documents])))
-            rows = [{"collection": self.collection, "source": d.source, "doc_hash": d.hash,
-                     "pages": json.dumps(sorted(p.number for p in d.pages if p.ocr)),
-                     "uncertain": json.dumps([list(span) for span in d.uncertain])}
-                    for d in documents if any(p.ocr for p in d.pages)]
-            if rows:
-                db.execute(insert(scans), rows)
+    def _replace_scans(self, db, documents: Sequence[Document]) -> None:
+        db.execute(delete(scans).where(self._mine(scans), scans.c.source.in_([d.source for d in documents])))
+        rows = [{"collection": self.collection, "source": d.source, "doc_hash": d.hash,
+                 "pages": json.dumps(sorted(p.number for p in d.pages if p.ocr)),
+                 "uncertain": json.dumps([list(span) for span in d.uncertain])}
+                for d in documents if any(p.ocr for p in d.pages)]
+        if rows:
+            db.execute(insert(scans), rows)
 
     def scans_of(self, sources: Iterable[str]) -> dict[str, ScanNotes]:
         wanted = list(dict.fromkeys(sources))
@@ -152,9 +149,14 @@ class Extras:
             return [tuple(r) for r in db.execute(select(stored.c.source, stored.c.title).where(self._mine()))]
 
     def replace(self, documents: Sequence[Document]) -> None:
-        """What ``documents`` hold beyond their text replaces what their sources held."""
-        self.replace_tables(documents)
-        self.replace_scans(documents)
+        """What ``documents`` hold beyond their text (tables; scan notes for those with OCR'd
+        pages) replaces what their sources held, in one transaction."""
+        if not documents:
+            return
+        with self.engine.begin() as db:
+            for lo in range(0, len(documents), 500):
+                self._replace_tables(db, documents[lo : lo + 500])
+                self._replace_scans(db, documents[lo : lo + 500])
 
     def drop(self) -> None:
         with self.engine.begin() as db:
@@ -163,3 +165,9 @@ class Extras:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _write_ahead(connection, _record) -> None:
+    """The catalog's settings: a commit per indexed batch costs no fsync."""
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")

@@ -3,9 +3,10 @@ Chroma server see the same files, chunks and keyword index.
 
 It does what ``Catalog`` does for one machine in SQLite, for every collection in
 one set of tables (keyed by collection name). The keyword index is BM25 computed
-in SQL over a postings table (term, field, frequency) with the parameters and
-column weights of the SQLite catalog's FTS5 ``bm25(chunks_fts, 0.5, 1.0)``, so
-both rank alike: PostgreSQL's own ``ts_rank`` is not BM25 (no document-length
+in SQL over a postings table (term, field, frequency) with the formula, parameters
+and column weights of the SQLite catalog's FTS5 ``bm25(chunks_fts, 0.5, 1.0)``, so
+both rank alike (terms with an apostrophe or underscore aside, which FTS5's tokenizer
+splits in two): PostgreSQL's own ``ts_rank`` is not BM25 (no document-length
 normalisation against the average, no idf), and matching the SQLite default is
 what lets a team move to PostgreSQL without its answers changing.
 
@@ -22,8 +23,9 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import (Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, delete,
-                        func, insert, select, text)
+from sqlalchemy import (BigInteger, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+                        delete, func, insert, select, text)
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.engine import Engine
 
 from index.catalog import MAX_QUERY_TERMS, ChunkRecord
@@ -53,6 +55,15 @@ postings = Table("catalog_postings", metadata,
                  Column("collection", String(512), nullable=False), Column("term", Text, nullable=False),
                  Column("field", Integer, nullable=False), Column("tf", Integer, nullable=False),
                  Index("catalog_postings_term", "collection", "term"), Index("catalog_postings_chunk", "chunk"))
+
+# Kept by every write, so that a query reads its terms' document frequencies and the
+# collection's size and average lengths in O(1) rather than counting postings and chunks:
+# counting cost 40 ms a question at 10k chunks and grew with the collection.
+term_counts = Table("catalog_terms", metadata, Column("collection", String(512), primary_key=True),
+                    Column("term", Text, primary_key=True), Column("chunks", Integer, nullable=False))
+totals = Table("catalog_totals", metadata, Column("collection", String(512), primary_key=True),
+               Column("chunks", BigInteger, nullable=False), Column("title_length", BigInteger, nullable=False),
+               Column("text_length", BigInteger, nullable=False))
 
 FIELDS = {0: 0.5, 1: 1.0}  # title (document title and section), text: FTS5 bm25 weights of the SQLite catalog
 K1, B = 1.2, 0.75
@@ -177,18 +188,25 @@ class SqlCatalog:
             self._delete_sources(c, [d.source for d in docs])
             c.execute(insert(documents), [{"collection": self.collection, "source": d.source, "file": file,
                                            "hash": d.hash, "title": d.title} for d in docs])
+            added, rows, words = _Counts(), [], []
             for chunk in new_chunks:
                 heading = terms(f"{titles[chunk.source]} {chunk.section or ''}")
                 body = terms(chunk.text)
-                rowid = c.execute(insert(chunks).values(
-                    collection=self.collection, id=chunk.id, source=chunk.source, idx=chunk.index, start=chunk.start,
-                    end=chunk.end, page=chunk.page, text=chunk.text,
-                    sections=json.dumps(chunk.sections) if chunk.sections else None,
-                    title_length=len(heading), text_length=len(body)).returning(chunks.c.rowid)).scalar_one()
-                self._post(c, rowid, heading, body)
+                rows.append({"collection": self.collection, "id": chunk.id, "source": chunk.source, "idx": chunk.index,
+                             "start": chunk.start, "end": chunk.end, "page": chunk.page, "text": chunk.text,
+                             "sections": json.dumps(chunk.sections) if chunk.sections else None,
+                             "title_length": len(heading), "text_length": len(body)})
+                words.append((heading, body))
+                added.add(heading, body)
+            if rows:  # one statement for the chunks and one for their postings, not two per chunk
+                rowids = c.execute(insert(chunks).returning(chunks.c.rowid, sort_by_parameter_order=True),
+                                   rows).scalars().all()
+                self._post(c, [(rowid, heading, body) for rowid, (heading, body) in zip(rowids, words)])
+            self._tally(c, added, +1)
 
-    def _post(self, c, rowid: int, heading: list[str], body: list[str]) -> None:
+    def _post(self, c, chunk_words: list[tuple[int, list[str], list[str]]]) -> None:
         rows = [{"chunk": rowid, "collection": self.collection, "term": term, "field": field, "tf": tf}
+                for rowid, heading, body in chunk_words
                 for field, words in ((0, heading), (1, body)) for term, tf in Counter(words).items()]
         if rows:
             c.execute(insert(postings), rows)
@@ -199,8 +217,37 @@ class SqlCatalog:
 
     def _delete_sources(self, c, sources: list[str]) -> None:
         for part in _batches(sources):
-            c.execute(delete(chunks).where(self._where(chunks), chunks.c.source.in_(part)))
+            owned = self._where(chunks) & chunks.c.source.in_(part)
+            gone = _Counts(Counter(dict(c.execute(
+                select(postings.c.term, func.count(func.distinct(postings.c.chunk)))
+                .where(postings.c.chunk.in_(select(chunks.c.rowid).where(owned))).group_by(postings.c.term)).all())))
+            gone.chunks, gone.title_length, gone.text_length = c.execute(
+                select(func.count(), func.coalesce(func.sum(chunks.c.title_length), 0),
+                       func.coalesce(func.sum(chunks.c.text_length), 0)).where(owned)).one()
+            c.execute(delete(chunks).where(owned))
             c.execute(delete(documents).where(self._where(documents), documents.c.source.in_(part)))
+            self._tally(c, gone, -1)
+
+    def _tally(self, c, counts: "_Counts", sign: int) -> None:
+        """Add (``sign`` +1) or take away (-1) ``counts`` from the collection's term and size counts."""
+        if counts.terms:
+            rows = [{"collection": self.collection, "term": t, "chunks": sign * n} for t, n in counts.terms.items()]
+            statement = upsert(term_counts)
+            c.execute(statement.on_conflict_do_update(
+                index_elements=[term_counts.c.collection, term_counts.c.term],
+                set_={"chunks": term_counts.c.chunks + statement.excluded.chunks}), rows)
+            if sign < 0:
+                for part in _batches(list(counts.terms)):
+                    c.execute(delete(term_counts).where(self._where(term_counts), term_counts.c.term.in_(part),
+                                                        term_counts.c.chunks <= 0))
+        if counts.chunks:
+            statement = upsert(totals).values(collection=self.collection, chunks=sign * counts.chunks,
+                                              title_length=sign * counts.title_length,
+                                              text_length=sign * counts.text_length)
+            c.execute(statement.on_conflict_do_update(
+                index_elements=[totals.c.collection],
+                set_={name: totals.c[name] + statement.excluded[name]
+                      for name in ("chunks", "title_length", "text_length")}))
 
     def set_file(self, path: str, root: str, hash_: str) -> None:
         with self.engine.begin() as c:
@@ -219,7 +266,7 @@ class SqlCatalog:
 
     def drop(self) -> None:
         with self.engine.begin() as c:
-            for table in (chunks, documents, files, meta):
+            for table in (chunks, documents, files, meta, term_counts, totals):
                 c.execute(delete(table).where(self._where(table)))
 
     def rebuild(self, records) -> int:
@@ -270,9 +317,8 @@ class SqlCatalog:
         if not stems:
             return {}
         with self.engine.connect() as c:
-            return dict(c.execute(select(postings.c.term, func.count(func.distinct(postings.c.chunk)))
-                                  .where(self._where(postings), postings.c.term.in_(stems))
-                                  .group_by(postings.c.term)).all())
+            return dict(c.execute(select(term_counts.c.term, term_counts.c.chunks)
+                                  .where(self._where(term_counts), term_counts.c.term.in_(stems))).all())
 
     def keyword_index_size(self) -> int:
         return self.count_chunks()
@@ -286,30 +332,32 @@ class SqlCatalog:
         if not found:
             return []
         with self.engine.connect() as c:
-            total, title_avg, text_avg = c.execute(
-                select(func.count(), func.avg(chunks.c.title_length), func.avg(chunks.c.text_length))
-                .where(self._where(chunks))).one()
+            size = c.execute(select(totals.c.chunks, totals.c.title_length, totals.c.text_length)
+                             .where(self._where(totals))).first()
+        total, title_sum, text_sum = size or (0, 0, 0)
         limit = max(total // 5, 1)
         chosen = [t for t in found[:MAX_QUERY_TERMS] if frequency[t] <= limit] or found[:1]
-        averages = {0: float(title_avg or 1) or 1.0, 1: float(text_avg or 1) or 1.0}
         idf = {t: max(math.log((total - frequency[t] + 0.5) / (frequency[t] + 0.5)), 1e-6) for t in chosen}
-        cases, params = [], {"collection": self.collection, "n": n}
+        cases, params = [], {"collection": self.collection, "n": n,
+                             "avgdl": ((title_sum + text_sum) / total if total else 1.0) or 1.0}
         for i, term in enumerate(chosen):
             params[f"t{i}"], params[f"idf{i}"] = term, idf[term]
             cases.append(f"WHEN :t{i} THEN :idf{i}")
         for field, weight in FIELDS.items():
-            params[f"w{field}"], params[f"avg{field}"] = weight, averages[field]
+            params[f"w{field}"] = weight
+        # FTS5's bm25(): per term, its frequency weighted by column and summed over the
+        # columns, normalised by the whole row's length against the average row.
         sql = text(f"""
             SELECT c.id, SUM(
-                (CASE p.term {' '.join(cases)} END)
-                * (CASE p.field WHEN 0 THEN :w0 ELSE :w1 END)
-                * p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * (CASE p.field WHEN 0 THEN c.title_length
-                                                                     ELSE c.text_length END)
-                                                 / (CASE p.field WHEN 0 THEN :avg0 ELSE :avg1 END)))
+                (CASE f.term {' '.join(cases)} END) * f.weighted * {K1 + 1}
+                / (f.weighted + {K1} * ({1 - B} + {B} * (c.title_length + c.text_length) / :avgdl))
             ) AS score
-            FROM catalog_postings p JOIN catalog_chunks c ON c.rowid = p.chunk
-            WHERE p.collection = :collection AND p.term IN ({', '.join(f':t{i}' for i in range(len(chosen)))})
-            GROUP BY c.id ORDER BY score DESC LIMIT :n""")
+            FROM (SELECT p.chunk, p.term, SUM(p.tf * (CASE p.field WHEN 0 THEN :w0 ELSE :w1 END)) AS weighted
+                  FROM catalog_postings p
+                  WHERE p.collection = :collection AND p.term IN ({', '.join(f':t{i}' for i in range(len(chosen)))})
+                  GROUP BY p.chunk, p.term) f
+            JOIN catalog_chunks c ON c.rowid = f.chunk
+            GROUP BY c.id ORDER BY score DESC, c.id LIMIT :n""")
         with self.engine.connect() as c:
             return [(row[0], float(row[1])) for row in c.execute(sql, params)]
 
@@ -331,3 +379,17 @@ class _AdvisoryLock:
 def _batches(values: list, size: int = BATCH):
     for lo in range(0, len(values), size):
         yield values[lo : lo + size]
+
+
+class _Counts:
+    """Document frequencies of terms, and chunk count and summed lengths, of some chunks."""
+
+    def __init__(self, terms_: Counter | None = None):
+        self.terms: Counter = terms_ if terms_ is not None else Counter()
+        self.chunks = self.title_length = self.text_length = 0
+
+    def add(self, heading: list[str], body: list[str]) -> None:
+        self.terms.update(set(heading) | set(body))
+        self.chunks += 1
+        self.title_length += len(heading)
+        self.text_length += len(body)

@@ -245,8 +245,8 @@ class Syncer:
                 by_file.setdefault(file, []).append((document, doc_chunks))
             for file, items in by_file.items():
                 self.catalog.replace_documents([d for d, _ in items], [c for _, cs in items for c in cs], file)
-                if self.extras is not None:
-                    self.extras.replace([d for d, _ in items])
+            if self.extras is not None:
+                self.extras.replace([d for d, _, _ in self._pending])
             report.embedded += len(chunks)
             report.deleted += len(stale)
             self._pending = []

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import Chunker, count_tokens
+from index.chunking import Chunker, count_tokens, encoding, token_starts
 from index.documents import Document, Page
 
 TEXT = " ".join(f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200))
@@ -54,6 +54,13 @@ def test_any_unicode_text_maps_back_exactly_and_loses_nothing(text, size, overla
         assert text[chunk.start : chunk.end] == chunk.text
         assert chunk.text.strip() == chunk.text and chunk.text
     assert covered(text, chunks)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(min_size=0, max_size=400))
+def test_token_offsets_agree_with_tiktoken_on_any_text(text):
+    tokens = encoding().encode(text, disallowed_special=())
+    assert token_starts(tokens) == encoding().decode_with_offsets(tokens)[1]
 
 
 @settings(max_examples=40, deadline=None)

@@ -19,10 +19,59 @@ def test_migrations_apply_and_reapply(postgres_url):
     Database(url).engine  # noqa: B018
     engine = Database(url).engine  # a second open finds the schema at head and changes nothing
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
         tables = set(c.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
     assert {"users", "tokens", "collections", "collection_members", "conversations", "messages", "feedback",
-            "document_tables", "document_scans"} <= tables
+            "document_tables", "document_scans", "catalog_terms", "catalog_totals"} <= tables
+
+
+TOWNS = ["Harwick", "Lowen", "Brisa", "Tamsk", "Oddely", "Quarn"]
+
+
+def _notes(i: int, extra: str = ""):
+    from index.documents import Document
+
+    town = TOWNS[i % len(TOWNS)]
+    text = (f"The {town} ferry leaves at {6 + i} in the morning. The harbour office of {town} opens on Mondays. "
+            f"Tickets for route {i} cost {i + 2} crowns. {extra}")
+    return Document(source=f"notes-{i}.txt", text=text, title=f"{town} notes")
+
+
+def test_keyword_search_on_postgresql_ranks_as_sqlite_does_after_edits_and_deletes(postgres_url, tmp_path):
+    """The shared catalog keeps each term's document frequency and the collection's sizes as
+    it is written; after documents are replaced and removed its BM25 still matches FTS5's,
+    and the kept counts equal a recount of the postings."""
+    from sqlalchemy import text
+
+    from assistant.server.database import Database, database_url, shared_catalogs
+    from index.catalog import Catalog
+    from index.chunking import Chunker
+
+    shared = shared_catalogs(postgres_url)("ferry-notes")
+    local = Catalog(tmp_path / "ferry-notes.sqlite3")
+    chunker = Chunker(tokens=24, overlap=4)
+    for catalog in (shared, local):
+        for i in range(12):
+            document = _notes(i)
+            catalog.replace_documents([document], chunker.split(document), f"/docs/{document.source}")
+        edited = _notes(3, "Bicycles travel free on the Harwick ferry.")
+        catalog.replace_documents([edited], chunker.split(edited), f"/docs/{edited.source}")
+        catalog.remove_documents(["notes-5.txt", "notes-7.txt"])
+    for question in ("When does the Harwick ferry leave?", "bicycles free", "What do tickets for route 9 cost?",
+                     "Which office opens on Mondays in Brisa?"):
+        ours, theirs = shared.keyword_search(question, 5), local.keyword_search(question, 5)
+        assert [chunk for chunk, _ in ours] == [chunk for chunk, _ in theirs], question
+        assert [round(score, 3) for _, score in ours] == [round(score, 3) for _, score in theirs], question
+    assert shared.keyword_search("Quarn", 50) and "notes-5.txt" not in {
+        shared.chunks([c])[c].source for c, _ in shared.keyword_search("Quarn", 50)}
+    with Database(database_url(postgres_url, None)).engine.connect() as c:
+        recount = dict(c.execute(text(
+            "SELECT term, count(DISTINCT chunk) FROM catalog_postings WHERE collection = 'ferry-notes' "
+            "GROUP BY term")).all())
+        kept = dict(c.execute(text("SELECT term, chunks FROM catalog_terms WHERE collection = 'ferry-notes'")).all())
+        size = c.execute(text("SELECT chunks FROM catalog_totals WHERE collection = 'ferry-notes'")).scalar_one()
+    assert kept == recount and size == shared.count_chunks() == local.count_chunks()
+    shared.drop()
 
 
 def test_the_rest_api_on_postgresql(postgres_url, tmp_path):
