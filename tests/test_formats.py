@@ -169,3 +169,55 @@ def test_a_docx_table_is_kept_as_a_table(tmp_path):
     (table,) = document.tables
     assert table.title == "harbour: table 1" and table.rows[1].cells == ("South Quay", "180 m")
     assert "berth: South Quay; length: 180 m." in document.text
+
+
+def test_a_docx_table_stands_where_it_is_under_its_heading(tmp_path):
+    import docx
+
+    report = docx.Document()
+    report.add_heading("Berths", level=1)
+    grid = report.add_table(rows=2, cols=2)
+    for r, cells in enumerate((("berth", "length"), ("North Quay", "240 m"))):
+        for c, value in enumerate(cells):
+            grid.cell(r, c).text = value
+    report.add_paragraph("Pilots board at the outer buoy.")
+    report.add_heading("Fees", level=1)
+    report.add_paragraph("Mooring costs 40 crowns a night.")
+    report.save(tmp_path / "harbour.docx")
+    document = load(tmp_path / "harbour.docx")
+    (table,) = document.tables
+    assert table.title == "Berths"
+    text = document.text
+    assert text.index("North Quay") < text.index("Pilots board") < text.index("Mooring costs")
+    assert section_of(document, "North Quay") == "Berths, row 2"
+    assert section_of(document, "Pilots board") == "Berths"
+
+
+def test_an_odt_table_is_kept_as_a_table(tmp_path):
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
+    from odf.text import H, P
+
+    odt = OpenDocumentText()
+    odt.text.addElement(H(outlinelevel=1, text="Ferry times"))
+    odt.text.addElement(P(text="Boats leave from pier two."))
+    table = Table(name="Table1")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    header = TableHeaderRows()
+    table.addElement(header)
+    for r, cells in enumerate((("boat", "departs"), ("Morning Star", "07:15"), ("Evening Gull", "19:40"))):
+        row = TableRow()
+        for value in cells:
+            cell = TableCell()
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        (header if r == 0 else table).addElement(row)
+    odt.text.addElement(table)
+    odt.text.addElement(P(text="Tickets are sold on board."))
+    odt.save(str(tmp_path / "ferries.odt"))
+    document = load(tmp_path / "ferries.odt")
+    (found,) = document.tables
+    assert (found.title, found.header) == ("Ferry times", ("boat", "departs"))
+    assert [r.cells for r in found.rows] == [("Morning Star", "07:15"), ("Evening Gull", "19:40")]
+    assert "boat: Evening Gull; departs: 19:40." in document.text
+    assert section_of(document, "Tickets are sold") == "Ferry times"

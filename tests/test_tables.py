@@ -192,3 +192,28 @@ def test_a_count_or_extreme_that_names_nothing_of_the_table_is_not_its_to_answer
     assert understand(RELEASES, "How many replacement filters come in a pack?") is None
     assert understand(RELEASES, "What is the largest pump model?") is None
     assert understand(RELEASES, "How many releases are there?").kind == "count"
+
+
+@pytest.mark.slow
+def test_a_table_inside_a_word_document_is_answered_from_its_row(tmp_path):
+    import docx
+
+    from assistant import Assistant
+
+    report = docx.Document()
+    report.add_heading("Harbour berths", level=1)
+    report.add_paragraph("Every ship is assigned a berth by the harbour master before it arrives.")
+    grid = report.add_table(rows=4, cols=3)
+    rows = (("berth", "length", "depth"), ("North Quay", "240 m", "12 m"), ("South Quay", "180 m", "9 m"),
+            ("Ferry Pier", "95 m", "6 m"))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            grid.cell(r, c).text = value
+    report.add_paragraph("Pilots board at the outer buoy.")
+    (tmp_path / "docs").mkdir()
+    report.save(tmp_path / "docs" / "harbour.docx")
+    bot = Assistant(collection="harbour", store=tmp_path / "store")
+    bot.index([tmp_path / "docs"])
+    answer = bot.ask("What is the depth of the South Quay berth?")
+    assert answer.answerer == "table" and answer.short_answer == "9 m"
+    assert answer.citations[0].section == "Harbour berths, row 3"

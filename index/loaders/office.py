@@ -1,7 +1,8 @@
 """Office documents: Word (.docx), PowerPoint (.pptx) and OpenDocument text (.odt).
 
 Headings (paragraph styles "Heading N"/"Title", slide titles, ``text:h``) open
-sections; each slide is a page, its speaker notes follow its text.
+sections; each slide is a page, its speaker notes follow its text. Tables of Word and
+OpenDocument texts are kept as tables where they stand (``sheets.document_table``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
-from index.loaders.sheets import rows_into, table_title
+from index.loaders.sheets import document_table
+
+
+MAX_REPEATED = 64  # an OpenDocument cell repeated across columns counts this often at most
 
 
 def _refuse(path: Path, kind: str, exc: Exception) -> LoadError:
@@ -31,20 +35,23 @@ def load_docx(path: Path, source: str) -> list[Document]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _refuse(path, ".docx", exc) from exc
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     builder = TextBuilder()
-    for paragraph in document.paragraphs:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style.startswith("Heading") or style == "Title":
-            builder.heading(paragraph.text)
-        else:
-            builder.paragraph(paragraph.text)
-    for number, table in enumerate(document.tables, start=1):
-        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
-        if len(rows) >= 2:
-            rows_into(rows, builder, table_title(source, f"table {number}", several=True))
-        else:
-            for row in rows:
-                builder.line(" | ".join(row))
+    tables = 0
+    for element in document.element.body.iterchildren():  # paragraphs and tables in their order
+        if element.tag.endswith("}p"):
+            paragraph = Paragraph(element, document)
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            if style.startswith("Heading") or style == "Title":
+                builder.heading(paragraph.text)
+            else:
+                builder.paragraph(paragraph.text)
+        elif element.tag.endswith("}tbl"):
+            tables += 1
+            rows = [[cell.text.strip() for cell in row.cells] for row in Table(element, document).rows]
+            document_table(rows, builder, source, tables)
     return [builder.build(source, document.core_properties.title or "")]
 
 
@@ -94,16 +101,35 @@ def load_odt(path: Path, source: str) -> list[Document]:
     except (zipfile.BadZipFile, KeyError, ValueError, ExpatError) as exc:
         raise _refuse(path, ".odt", exc) from exc
     builder = TextBuilder()
+    tables = 0
+
+    def rows_of(table) -> list[list[str]]:
+        rows = []
+        for node in table.childNodes:
+            name = getattr(node, "qname", None)
+            if name == (TABLENS, "table-row"):
+                cells = []
+                for cell in node.childNodes:
+                    repeated = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), MAX_REPEATED)
+                    cells += [teletype.extractText(cell).strip()] * repeated
+                while cells and not cells[-1]:
+                    cells.pop()
+                rows.append(cells)
+            elif name is not None and name[0] == TABLENS and getattr(node, "childNodes", None):
+                rows += rows_of(node)  # header rows, row groups
+        return rows
 
     def walk(element) -> None:
+        nonlocal tables
         for node in element.childNodes:
             name = getattr(node, "qname", None)
             if name == (TEXTNS, "h"):
                 builder.heading(teletype.extractText(node))
             elif name == (TEXTNS, "p"):
                 builder.paragraph(teletype.extractText(node))
-            elif name == (TABLENS, "table-row"):
-                builder.line(" | ".join(teletype.extractText(cell).strip() for cell in node.childNodes))
+            elif name == (TABLENS, "table"):
+                tables += 1
+                document_table([r for r in rows_of(node) if r], builder, source, tables)
             elif getattr(node, "childNodes", None):
                 walk(node)
 

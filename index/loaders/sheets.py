@@ -67,6 +67,20 @@ def rows_into(rows: Iterable[Iterable], builder: TextBuilder, title: str) -> Non
     builder.table(Table(title, header, tuple(kept)))
 
 
+def document_table(rows: list[list[str]], builder: TextBuilder, source: str, number: int) -> None:
+    """A table met in the run of a text document (DOCX, ODT), where it stands: titled by the
+    heading it sits under (else "file: table N"), the text after it under that heading
+    again. A table of one row is only a line of text."""
+    if len(rows) < 2:
+        for row in rows:
+            builder.line(" | ".join(row))
+        return
+    heading = builder.last_heading
+    rows_into(rows, builder, heading or table_title(source, f"table {number}", several=True))
+    if heading:
+        builder.section(heading)
+
+
 @loader(".xlsx", ".xlsm")
 def load_xlsx(path: Path, source: str) -> list[Document]:
     import openpyxl
