@@ -84,3 +84,30 @@ def test_chunks_know_the_sections_they_overlap():
     assert chunk.section == "Intro"
     assert chunk.sections == ((0, "Intro"), (text.index("Prices"), "Prices"))
     assert document.section_at(text.index("A single")) == "Prices"
+
+
+def test_the_catalog_keeps_term_counts_equal_to_fts5s_own(tmp_path):
+    """The keyword index's document frequencies, kept by every write (and filled in once for
+    a catalog written before they were kept), equal what FTS5's vocabulary counts — accents,
+    apostrophes and underscores tokenised FTS5's way."""
+    import sqlite3
+
+    from index.catalog import Catalog
+
+    catalog, chunker = Catalog(tmp_path / "c.sqlite3"), Chunker(tokens=24, overlap=4)
+    texts = ["The café's o'clock ferry_time runs at naïve Zürich hours. " * 3,
+             "Crème brûlée is served at the Harbour Café. " * 4, "Plain words about boats and ferries. " * 5]
+    for i, text in enumerate(texts):
+        document = Document(source=f"d{i}.txt", text=text, title=f"Notes {i} ÉTÉ")
+        catalog.replace_documents([document], chunker.split(document), f"/docs/d{i}.txt")
+    edited = Document(source="d1.txt", text="New text about trains and the café.", title="Notes 1")
+    catalog.replace_documents([edited], chunker.split(edited), "/docs/d1.txt")
+    catalog.remove_documents(["d2.txt"])
+    db = sqlite3.connect(tmp_path / "c.sqlite3")
+    vocabulary = dict(db.execute("SELECT term, doc FROM chunks_vocab"))
+    assert dict(db.execute("SELECT term, chunks FROM term_counts")) == vocabulary and "boat" not in vocabulary
+    assert catalog.term_frequencies(["cafe", "train", "boat"]) == {"cafe": vocabulary["cafe"], "train": 1}
+    db.execute("DELETE FROM term_counts")
+    db.commit()
+    Catalog(tmp_path / "c.sqlite3")
+    assert dict(db.execute("SELECT term, chunks FROM term_counts")) == vocabulary
