@@ -126,7 +126,8 @@ def main() -> None:
         for round_ in range(max(args.rounds, 1)):
             runs["fp32"].append(our_run(corpus, tmp / f"ours-{round_}", "fp32", questions))
             runs["fast"].append(our_run(corpus, tmp / f"ours-{round_}", "auto", questions))
-            texts = chunk_texts(runs["fp32"][0]["bot"])
+            if not round_:
+                texts = chunk_texts(runs["fp32"][0]["bot"])
             runs["raw"].append(raw_encode_seconds(texts))
             runs["raw_bf16"].append(raw_bf16_seconds(texts))
             if not args.no_langchain:

@@ -95,7 +95,8 @@ class HashingEmbedder:
     def _bucket(self, word: str) -> int:
         bucket = self._buckets.get(word)
         if bucket is None:
-            bucket = self._buckets[word] = int(hashlib.blake2b(word.encode(), digest_size=4).hexdigest(), 16) % 384
+            digest = hashlib.blake2b(word.encode(), digest_size=4).hexdigest()
+            bucket = self._buckets[word] = int(digest, 16) % self.dimensions
         return bucket
 
     def embed(self, texts):

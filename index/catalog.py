@@ -24,7 +24,8 @@ from pathlib import Path
 from index.documents import Chunk, Document
 from index.terms import terms
 
-_SCHEMA = """
+_TOKENIZER = "unicode61 remove_diacritics 2"  # the keyword index's, and the tally's that counts its terms
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, hash TEXT NOT NULL);
@@ -35,14 +36,14 @@ CREATE TABLE IF NOT EXISTS chunks (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL, sections TEXT);
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, text, tokenize='{_TOKENIZER}');
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE TABLE IF NOT EXISTS term_counts (term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
 """
 # Per connection: an FTS5 table with the keyword index's tokenizer, to count a batch's
 # terms exactly as FTS5 does (it splits stems at apostrophes, folds diacritics).
-_TALLY = """
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.tally USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
+_TALLY = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.tally USING fts5(title, text, tokenize='{_TOKENIZER}');
 CREATE VIRTUAL TABLE IF NOT EXISTS temp.tally_vocab USING fts5vocab('temp', 'tally', 'row');
 """
 MAX_QUERY_TERMS = 8

@@ -24,7 +24,7 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
-from index.loaders.sheets import rows_into
+from index.loaders.sheets import document_table
 from index.loaders.text import read_bytes
 
 HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "form", "button",
@@ -82,12 +82,9 @@ class _Walker:
             self.builder.heading(element.text_content().replace("¶", ""))
         elif tag == "table" and (rows := _data_rows(element)):
             self.flush()
-            heading = self.builder.last_heading
             caption = element.find("caption")
-            title = " ".join(caption.text_content().split()) if caption is not None else heading or "table"
-            rows_into(rows, self.builder, title)
-            if heading:
-                self.builder.section(heading)  # the text after the table is under the heading again
+            document_table(rows, self.builder, "table",
+                           " ".join(caption.text_content().split()) if caption is not None else None)
         elif tag == "pre":
             self.flush()
             for line in element.text_content().strip("\n").splitlines():

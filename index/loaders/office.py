@@ -15,7 +15,7 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
-from index.loaders.sheets import document_table
+from index.loaders.sheets import document_table, table_title
 
 
 MAX_REPEATED = 64  # an OpenDocument cell repeated across columns counts this often at most
@@ -51,7 +51,7 @@ def load_docx(path: Path, source: str) -> list[Document]:
         elif element.tag.endswith("}tbl"):
             tables += 1
             rows = [[cell.text.strip() for cell in row.cells] for row in Table(element, document).rows]
-            document_table(rows, builder, source, tables)
+            document_table(rows, builder, table_title(source, f"table {tables}", several=True))
     return [builder.build(source, document.core_properties.title or "")]
 
 
@@ -129,7 +129,8 @@ def load_odt(path: Path, source: str) -> list[Document]:
                 builder.paragraph(teletype.extractText(node))
             elif name == (TABLENS, "table"):
                 tables += 1
-                document_table([r for r in rows_of(node) if r], builder, source, tables)
+                document_table([r for r in rows_of(node) if r], builder,
+                               table_title(source, f"table {tables}", several=True))
             elif getattr(node, "childNodes", None):
                 walk(node)
 

@@ -67,16 +67,16 @@ def rows_into(rows: Iterable[Iterable], builder: TextBuilder, title: str) -> Non
     builder.table(Table(title, header, tuple(kept)))
 
 
-def document_table(rows: list[list[str]], builder: TextBuilder, source: str, number: int) -> None:
-    """A table met in the run of a text document (DOCX, ODT), where it stands: titled by the
-    heading it sits under (else "file: table N"), the text after it under that heading
-    again. A table of one row is only a line of text."""
+def document_table(rows: list[list[str]], builder: TextBuilder, untitled: str, caption: str | None = None) -> None:
+    """A table met in the run of a text document (DOCX, ODT, HTML), where it stands: titled
+    by its caption, else the heading it sits under, else ``untitled``; the text after it is
+    under that heading again. A table of one row is only a line of text."""
     if len(rows) < 2:
         for row in rows:
             builder.line(" | ".join(row))
         return
     heading = builder.last_heading
-    rows_into(rows, builder, heading or table_title(source, f"table {number}", several=True))
+    rows_into(rows, builder, caption or heading or untitled)
     if heading:
         builder.section(heading)
 
