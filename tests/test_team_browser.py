@@ -28,8 +28,10 @@ def team_url(tmp_path_factory):
                         "--password-stdin"], input=f"{name}-password\n", text=True, check=True, capture_output=True)
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "team-server.log").open("w")  # what the server said, when a browser test fails
     process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port",
-                                str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}/", store
     process.terminate()
@@ -38,6 +40,7 @@ def team_url(tmp_path_factory):
     except subprocess.TimeoutExpired:  # a browser may still hold a connection open
         process.kill()
         process.wait(timeout=30)
+    log.close()
 
 
 @pytest.fixture(scope="module")
