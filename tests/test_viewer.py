@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from conftest import ROOT  # noqa: E402
 from helpers import formats  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -139,3 +140,41 @@ def _artifact(name: str) -> str:
     folder = Path(__file__).resolve().parent.parent / "test-artifacts"
     folder.mkdir(exist_ok=True)
     return str(folder / name)
+
+
+def test_pages_render_while_pdfs_are_indexed_in_other_threads(tmp_path):
+    """pdfium aborts the process when two threads call it at once; the viewer and the
+    loader share a lock. Run in a child process, so that an abort fails this test and
+    not the whole run."""
+    import subprocess
+
+    script = f"""
+import sys, threading
+sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]
+from pathlib import Path
+from helpers import formats
+from index.loaders.pdf import load_pdf
+from assistant.viewer.pdf_page import _cache, page_image
+
+pdf = formats.write_manual_pdf(Path({str(tmp_path)!r}) / "pump.pdf")
+failures = []
+
+def index():
+    for _ in range(40):
+        if "seven metres" not in load_pdf(pdf, "pump.pdf")[0].text:
+            failures.append("load")
+
+def view():
+    for i in range(40):
+        _cache.clear()
+        if not page_image(pdf, "hash", 1 + i % 4, "").png:
+            failures.append("view")
+
+threads = [threading.Thread(target=f) for f in (index, view, index, view)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("failures", len(failures))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "failures 0" in done.stdout

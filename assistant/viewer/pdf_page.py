@@ -99,38 +99,43 @@ _words: OrderedDict[tuple[str, int], list] = OrderedDict()
 
 def _ocr_words(image, key: tuple[str, int]) -> list[tuple[str, Box]]:
     """Tesseract's words of a scanned page with their boxes (read once per page, cached)."""
-    if key not in _words:
+    words = _words.get(key)
+    if words is None:
         import pytesseract
 
         data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
-        _words[key] = [(w, (data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
-                            data["top"][i] + data["height"][i])) for i, w in enumerate(data["text"]) if (w or "").strip()]
+        words = [(w, (data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
+                      data["top"][i] + data["height"][i])) for i, w in enumerate(data["text"]) if (w or "").strip()]
+        _words[key] = words
         while len(_words) > CACHED_PAGES:
             _words.popitem(last=False)
-    return _words[key]
+    return words
 
 
 def _rendered(path: Path, file_hash: str, number: int):
     """``(image, page count, the page's characters with boxes, or None for a scan)``, cached."""
-    key = (file_hash, number)
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(path))
-    try:
-        if not 1 <= number <= len(document):
-            raise DocumentNotFound(f"{path.name} has no page {number}; it has {len(document)}")
-        page = document[number - 1]
-        image = page.render(scale=SCALE).to_pil().convert("RGB")
-        chars = _page_chars(page, page.get_size()[1])
-        entry = (image, len(document), chars or None)
-    finally:
-        document.close()
-    _cache[key] = entry
-    while len(_cache) > CACHED_PAGES:
-        _cache.popitem(last=False)
+    from index.pdfium import LOCK, rendered
+
+    key = (file_hash, number)
+    with LOCK:  # pdfium, and the cache that threads share
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        document = pdfium.PdfDocument(str(path))
+        try:
+            if not 1 <= number <= len(document):
+                raise DocumentNotFound(f"{path.name} has no page {number}; it has {len(document)}")
+            page = document[number - 1]
+            image = rendered(page, scale=SCALE).convert("RGB")
+            chars = _page_chars(page, page.get_size()[1])
+            entry = (image, len(document), chars or None)
+        finally:
+            document.close()
+        _cache[key] = entry
+        while len(_cache) > CACHED_PAGES:
+            _cache.popitem(last=False)
     return entry
 
 

@@ -41,21 +41,27 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def page_text(path: Path, page, number: int, budget=None) -> OcrText:
-    """The OCR'd text of a pdfium page; ``LoadError`` when the page holds an image
-    but Tesseract is missing or the file's OCR budget is spent, empty when the page is blank."""
+def scan_image(path: Path, page, number: int, budget=None):
+    """A pdfium page rendered for OCR (grayscale, ``DPI``), or None when it holds no image
+    (a blank page); ``LoadError`` when Tesseract is missing or the file's OCR budget is
+    spent. Call it holding ``index.pdfium.LOCK``."""
     if not _has_image(page):
-        return OcrText("")
+        return None
     if not available():
         raise LoadError(path, f"page {number} is a scanned image and needs OCR; {INSTALL}, then index again")
     if budget is not None:
         budget.take(number)
-    import pytesseract
-
     from index.loaders.limits import render_scale
+    from index.pdfium import rendered
 
     width, height = page.get_size()
-    image = page.render(scale=render_scale(width, height, DPI), grayscale=True).to_pil().convert("L")
+    return rendered(page, scale=render_scale(width, height, DPI), grayscale=True).convert("L")
+
+
+def image_text(path: Path, image, number: int) -> OcrText:
+    """Tesseract's reading of page ``number``'s image, with the words it was unsure of."""
+    import pytesseract
+
     try:
         data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:

@@ -143,21 +143,26 @@ def _outline(document) -> dict[int, set[str]]:
 def load_pdf(path: Path, source: str) -> list[Document]:
     import pypdfium2 as pdfium
 
+    from index.loaders.limits import OcrBudget, check_pages
+    from index.pdfium import LOCK
+
     try:
-        document = pdfium.PdfDocument(str(path))
+        with LOCK:
+            document = pdfium.PdfDocument(str(path))
+            pages = len(document)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise LoadError(path, "the PDF is encrypted; save an unencrypted copy and index that") from exc
         raise LoadError(path, f"not a readable PDF ({exc}); re-export or repair it") from exc
-    from index.loaders.limits import OcrBudget, check_pages
-
     try:
-        check_pages(path, len(document))
+        check_pages(path, pages)
         budget = OcrBudget(path)
-        read = [_page_text(path, document, i, budget) for i in range(len(document))]
-        outline = _outline(document)
+        read = [_page_text(path, document, i, budget) for i in range(pages)]
+        with LOCK:
+            outline = _outline(document)
     finally:
-        document.close()
+        with LOCK:
+            document.close()
     if not any(r.text.strip() for r in read):
         raise LoadError(path, "the PDF has no text on any page; nothing to index")
     read = _repaired(read)
@@ -173,10 +178,21 @@ class _Read:
 
 
 def _page_text(path: Path, document, index: int, budget) -> _Read:
-    page = document[index]
-    text = page.get_textpage().get_text_bounded()
-    if len(text.strip()) < ocr.MIN_TEXT_CHARS:
-        scanned = ocr.page_text(path, page, index + 1, budget)
+    """A page's text layer, or its OCR when it has (almost) none: pdfium under its lock,
+    Tesseract outside it."""
+    from index.pdfium import LOCK
+
+    with LOCK:
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_bounded()
+            image = ocr.scan_image(path, page, index + 1, budget) if len(text.strip()) < ocr.MIN_TEXT_CHARS else None
+        finally:  # closed here, under the lock, not by a finaliser in some other thread
+            textpage.close()
+            page.close()
+    if image is not None:
+        scanned = ocr.image_text(path, image, index + 1)
         if scanned.text:
             return _Read(scanned.text, True, scanned.uncertain)
     return _Read(text)
