@@ -177,7 +177,11 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
     page.locator("#new-collection textarea").fill("ben-manuals")
     page.locator("#create-collection").click()
     page.locator("#docs-status").get_by_text("created", exact=False).wait_for(timeout=30_000)
-    (tmp_path / "filter.html").write_text(formats.MANUAL_HTML, encoding="utf-8")
+    # a long section before the quote, so that the text pane must scroll to it
+    steps = "".join(f"<p>Step {n}: check that seal number {n} of the housing sits flat and is free of grit.</p>"
+                    for n in range(1, 80))
+    long_manual = formats.MANUAL_HTML.replace('<h2 id="b">', steps + '<h2 id="b">')
+    (tmp_path / "filter.html").write_text(long_manual, encoding="utf-8")
     files = [formats.write_manual_pdf(tmp_path / "pump.pdf"), formats.write_csv(tmp_path / "ferries.csv"),
              formats.write_scanned_pdf(tmp_path / "scan.pdf"), tmp_path / "filter.html"]
     page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
@@ -190,6 +194,7 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
     ask_and_open(page, "How long may the inlet hose be?", "seven metres", "[1] pump.pdf, page 2", "#viewer-page img")
     page.locator("#viewer-where").get_by_text("pump.pdf, page 2 of 4").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "viewer-team-pdf.png"), full_page=True)
+    assert page.locator("#viewer-paging").is_visible()  # a PDF turns its pages
     page.locator("#viewer-next").click()
     page.locator("#viewer-where").get_by_text("page 3 of 4").wait_for(timeout=30_000)
 
@@ -197,6 +202,8 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
                  "#viewer-text tr.marked")
     marked = page.locator("#viewer-text tr.marked")
     assert "Evening Gull" in marked.inner_text()
+    assert marked.locator("td").first.evaluate("cell => getComputedStyle(cell).backgroundColor") == "rgb(255, 224, 138)"
+    assert not page.locator("#viewer-paging").is_visible()  # a table has no pages to turn
     page.screenshot(path=str(ARTIFACTS / "viewer-team-table.png"), full_page=True)
 
     ask_and_open(page, "How many replacement filters come in a pack?", "three", "[1] filter.html — 2.2. Spare parts",
@@ -204,6 +211,10 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
     quote = page.locator("#viewer-text mark#quote")
     assert "packs of three" in quote.inner_text()
     assert "2.2. Spare parts" in page.locator("#viewer-text h3").inner_text()
+    page.wait_for_function("""() => {  // the pane scrolled to the quote, ~80 paragraphs into the text
+        const pane = document.querySelector('#viewer-text .viewer-scroll').getBoundingClientRect();
+        const quote = document.querySelector('#viewer-text mark#quote').getBoundingClientRect();
+        return pane.height > 0 && quote.top >= pane.top && quote.bottom <= pane.bottom; }""", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "viewer-team-html.png"), full_page=True)
 
     ask_and_open(page, "What colour was the observatory dome painted?", "green", "[1] scan.pdf, page 1",

@@ -21,6 +21,11 @@ CSS = """
 .source mark { background: #ffe08a; }
 .declined { color: #8a5a00; background: #fff6e0; padding: 8px; border-radius: 6px; }
 .muted { color: #888; }
+#viewer-text .viewer-scroll { max-height: 32rem; overflow-y: auto; padding-right: 6px; }
+#viewer-text mark#quote, #viewer-text tr.marked td { background: #ffe08a; }
+#viewer-text tr.marked td { font-weight: 600; }
+#viewer-text table.document-table { border-collapse: collapse; }
+#viewer-text table.document-table th, #viewer-text table.document-table td { border: 1px solid #ccc; padding: 2px 8px; }
 """
 
 _MARKER = re.compile(r"\[(\d+)\]")

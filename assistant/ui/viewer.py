@@ -17,6 +17,16 @@ from assistant.errors import AssistantError
 
 OpenView = Callable[..., object]  # (request, collection, source, start, end, page) -> View
 
+# The text pane scrolls by itself (a quote may sit thousands of characters into its
+# document); after each view the pane, not the page, is scrolled to put the quote a
+# third of the way down.
+SCROLL_TO_QUOTE = """() => {
+  const pane = document.querySelector('#viewer-text .viewer-scroll');
+  const quote = pane && pane.querySelector('#quote');
+  if (quote) pane.scrollTop += quote.getBoundingClientRect().top - pane.getBoundingClientRect().top
+                               - pane.clientHeight / 3;
+}"""
+
 
 def citation_choices(citations: list[dict]) -> list[tuple[str, str]]:
     """``(label, key)`` per citation: "[1] pump.pdf, page 3 — Cleaning the filter"."""
@@ -39,7 +49,7 @@ def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | 
     reads the collection from it); returns the citation picker, for the app to refresh."""
     with gr.Group(elem_id="viewer"):
         pick = gr.Dropdown(label="Open a citation in its document", choices=[], elem_id="viewer-pick")
-        with gr.Row():
+        with gr.Row(visible=False, elem_id="viewer-paging") as paging:  # for paged documents (PDF) only
             previous = gr.Button("◀ Previous page", elem_id="viewer-prev", size="sm")
             following = gr.Button("Next page ▶", elem_id="viewer-next", size="sm")
         where = gr.Markdown(elem_id="viewer-where")
@@ -55,32 +65,34 @@ def build(open_view: OpenView, app_state, collection_of: Callable[[dict], str | 
                              spec.get("page"))
         except AssistantError as exc:
             message = f"<p class='declined'>{html.escape(str(exc))}</p>"
-            return gr.update(visible=False), gr.update(value=message, visible=True), "", spec
+            return gr.update(visible=False), gr.update(value=message, visible=True), "", gr.update(visible=False), spec
         if view.media_type == "image/png":
             number, pages = int(view.headers["X-Page"]), int(view.headers["X-Pages"])
             spec = {**spec, "page": number, "pages": pages}
             label = f"{spec['source']}, page {number} of {pages}"
             return gr.update(value=_page_html(view.body, label), visible=True), gr.update(visible=False), \
-                _plain(label), spec
-        return gr.update(visible=False), gr.update(value=view.body.decode(), visible=True), _plain(spec["source"]), spec
+                _plain(label), gr.update(visible=pages > 1), spec
+        body = f'<div class="viewer-scroll">{view.body.decode()}</div>'  # the server's fragment, escaped there
+        return gr.update(visible=False), gr.update(value=body, visible=True), _plain(spec["source"]), \
+            gr.update(visible=False), spec
 
     def open_citation(key: str | None, app_state: dict, request: gr.Request):
         if not key:
-            return gr.update(), gr.update(), gr.update(), {}
+            return gr.update(), gr.update(), gr.update(), gr.update(), {}
         spec = json.loads(key)
         return show({**spec, "cited_page": spec.get("page")}, app_state, request)
 
     def turn(step: int):
         def go(spec: dict, app_state: dict, request: gr.Request):
             if not spec or "pages" not in spec:
-                return gr.update(), gr.update(), gr.update(), spec
+                return gr.update(), gr.update(), gr.update(), gr.update(), spec
             number = min(max(1, spec["page"] + step), spec["pages"])
             return show({**spec, "page": number}, app_state, request)
         return go
 
     private = {"api_visibility": "private"}
-    outputs = [page, text, where, shown]
-    pick.input(open_citation, [pick, app_state], outputs, **private)
+    outputs = [page, text, where, paging, shown]
+    pick.input(open_citation, [pick, app_state], outputs, **private).then(None, js=SCROLL_TO_QUOTE, **private)
     previous.click(turn(-1), [shown, app_state], outputs, **private)
     following.click(turn(1), [shown, app_state], outputs, **private)
     return pick
