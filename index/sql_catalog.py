@@ -65,6 +65,13 @@ totals = Table("catalog_totals", metadata, Column("collection", String(512), pri
                Column("chunks", BigInteger, nullable=False), Column("title_length", BigInteger, nullable=False),
                Column("text_length", BigInteger, nullable=False))
 
+_ADD_TERMS = text("""
+    INSERT INTO catalog_terms (collection, term, chunks)
+    SELECT :collection, term, chunks FROM unnest(CAST(:terms AS text[]), CAST(:counts AS integer[])) AS t(term, chunks)
+    ON CONFLICT (collection, term) DO UPDATE SET chunks = catalog_terms.chunks + excluded.chunks""")
+_DROP_UNUSED_TERMS = text("""
+    DELETE FROM catalog_terms WHERE collection = :collection AND term = ANY(CAST(:terms AS text[])) AND chunks <= 0""")
+
 FIELDS = {0: 0.5, 1: 1.0}  # title (document title and section), text: FTS5 bm25 weights of the SQLite catalog
 K1, B = 1.2, 0.75
 BATCH = 500
@@ -205,11 +212,15 @@ class SqlCatalog:
             self._tally(c, added, +1)
 
     def _post(self, c, chunk_words: list[tuple[int, list[str], list[str]]]) -> None:
-        rows = [{"chunk": rowid, "collection": self.collection, "term": term, "field": field, "tf": tf}
-                for rowid, heading, body in chunk_words
+        """The chunks' postings through COPY: ~100 rows a chunk, which as an executemany of
+        INSERTs was half of all the time a write took (3,000 chunks: 20 of 44 s)."""
+        rows = [(rowid, self.collection, term, field, tf) for rowid, heading, body in chunk_words
                 for field, words in ((0, heading), (1, body)) for term, tf in Counter(words).items()]
         if rows:
-            c.execute(insert(postings), rows)
+            with c.connection.driver_connection.cursor() as cursor, cursor.copy(
+                    "COPY catalog_postings (chunk, collection, term, field, tf) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def remove_documents(self, sources: Sequence[str]) -> None:
         with self.engine.begin() as c:
@@ -230,16 +241,12 @@ class SqlCatalog:
 
     def _tally(self, c, counts: "_Counts", sign: int) -> None:
         """Add (``sign`` +1) or take away (-1) ``counts`` from the collection's term and size counts."""
-        if counts.terms:
-            rows = [{"collection": self.collection, "term": t, "chunks": sign * n} for t, n in counts.terms.items()]
-            statement = upsert(term_counts)
-            c.execute(statement.on_conflict_do_update(
-                index_elements=[term_counts.c.collection, term_counts.c.term],
-                set_={"chunks": term_counts.c.chunks + statement.excluded.chunks}), rows)
+        if counts.terms:  # one statement over two arrays, not an upsert per term
+            names = list(counts.terms)
+            c.execute(_ADD_TERMS, {"collection": self.collection, "terms": names,
+                                   "counts": [sign * counts.terms[t] for t in names]})
             if sign < 0:
-                for part in _batches(list(counts.terms)):
-                    c.execute(delete(term_counts).where(self._where(term_counts), term_counts.c.term.in_(part),
-                                                        term_counts.c.chunks <= 0))
+                c.execute(_DROP_UNUSED_TERMS, {"collection": self.collection, "terms": names})
         if counts.chunks:
             statement = upsert(totals).values(collection=self.collection, chunks=sign * counts.chunks,
                                               title_length=sign * counts.title_length,
