@@ -223,6 +223,9 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
     page.locator("#viewer-page img").wait_for(timeout=60_000)
     page.locator("#viewer-where").get_by_text("scan.pdf, page 1 of 1").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "viewer-team-scan.png"), full_page=True)
+    # the first answer's citation is still in the picker, labelled with its question, and still opens
+    choose(page, "viewer-pick", "How long may the inlet hose be? · [1] pump.pdf, page 2")
+    page.locator("#viewer-where").get_by_text("pump.pdf, page 2 of 4").wait_for(timeout=30_000)
 
 
 def ask_and_open(page, question: str, expected: str, citation: str, shown: str) -> None:

@@ -178,3 +178,23 @@ print("failures", len(failures))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "failures 0" in done.stdout
+
+
+def test_the_picker_keeps_every_answer_s_citations_newest_first():
+    from assistant.types import Answer, Citation
+    from assistant.ui.viewer import cited, citation_choices, with_earlier
+
+    def answer(*where):
+        return Answer(question="q", rewritten_question="q", answer="…", declined=False, citations=[Citation(n=i + 1, source=s, page=None, start=a, end=b, quote="q")
+                                             for i, (s, a, b) in enumerate(where)])
+
+    first = cited("How long may the inlet hose be?", answer(("pump.pdf", 98, 150)))
+    second = with_earlier(cited("When does the Evening Gull depart?", answer(("ferries.csv", 52, 102),
+                                                                             ("pump.pdf", 98, 150))), first)
+    labels = [label for label, _ in citation_choices(second)]
+    assert labels == ["[1] ferries.csv", "[2] pump.pdf"]  # the same passage is listed once, as the newest cites it
+    third = with_earlier(cited("And the Morning Star?", answer(("ferries.csv", 0, 51))), second)
+    assert [label for label, _ in citation_choices(third)] == [
+        "[1] ferries.csv", "When does the Evening Gull depart? · [1] ferries.csv",
+        "When does the Evening Gull depart? · [2] pump.pdf"]
+    assert with_earlier(cited("Declined?", Answer(question="q", rewritten_question="q", answer="no", declined=True)), third) == third

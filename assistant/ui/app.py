@@ -105,7 +105,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 yield chat, session, gr.update(), ""
         if final is not None:
             chat[-1]["content"] = answer_markdown(final)
-            cited = [] if final.declined else [c.model_dump() for c in final.citations]
+            cited = viewer_pane.with_earlier(viewer_pane.cited(message, final), session.get("citations") or [])
             session = {**session, "history": session["history"] + [message, final.as_turn()], "citations": cited}
         yield chat, {**session, "chat": chat}, sources_html(final), ""
 
@@ -116,7 +116,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
         return viewer.view(assistants.get(collection or default_collection).collection, source, start, end, page)
 
     def reset(session: dict):
-        return [], {**session, "history": [], "chat": []}, sources_html(None)
+        return [], {**session, "history": [], "chat": [], "citations": []}, sources_html(None)
 
     def add_files(files, session: dict, progress=gr.Progress()):
         if not files:
@@ -160,7 +160,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             check_collection_name(name)
         except IndexingError as exc:
             return session, f"<p class='declined'>{html.escape(str(exc))}</p>", gr.update(), gr.update(), [], sources_html(None)
-        session = {**session, "collection": name, "history": [], "chat": []}
+        session = {**session, "collection": name, "history": [], "chat": [], "citations": []}
         rows = documents_rows(bot_for(session))
         return (session, f"<p>Collection <b>{html.escape(name)}</b>: {len(rows)} documents.</p>", rows,
                 gr.update(choices=assistants.collections(name), value=name), [], sources_html(None))
@@ -230,7 +230,8 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
             viewer_pane.choices_update, [session], [pick], api_visibility="private")
         send.click(respond, [question, session], outputs, api_visibility="private").then(
             viewer_pane.choices_update, [session], [pick], api_visibility="private")
-        clear.click(reset, [session], [chat, session, sources], api_visibility="private")
+        clear.click(reset, [session], [chat, session, sources], api_visibility="private").then(
+            viewer_pane.choices_update, [session], [pick], api_visibility="private")
         add.click(add_files, [upload, session], [added, documents, upload], api_visibility="private")
         delete.click(delete_document, [to_delete, session], [added, documents], api_visibility="private")
         use.click(switch_collection, [collection, session], [session, status, documents, collection, chat, sources],

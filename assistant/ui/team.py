@@ -95,7 +95,8 @@ def build_team_app(team: Team, limits=None):
         message_id = team.conversations.add(user, conversation_id, message, stored_answer(final))
         chat[-1]["content"] = answer_markdown(final)
         state = {**state, "conversation_id": conversation_id, "history": state["history"] + [message, final.as_turn()],
-                 "message_id": message_id, "chat": chat, "citations": _citations(final)}
+                 "message_id": message_id, "chat": chat,
+                 "citations": viewer_pane.with_earlier(viewer_pane.cited(message, final), state.get("citations") or [])}
         yield (chat, state, sources_html(final), "", gr.update(choices=conversation_choices(user),
                                                               value=conversation_id), "")
 
@@ -104,15 +105,16 @@ def build_team_app(team: Team, limits=None):
             return gr.update(), gr.update(), gr.update(), gr.update(), ""
         user = who(request)
         data = team.conversations.get(user, conversation_id)
-        chat, last = [], None
+        chat, last, citations = [], None, []
         for message in data["messages"]:
             last = Answer.model_validate(message["answer"])
             chat += [{"role": "user", "content": html.escape(message["question"])},
                      {"role": "assistant", "content": answer_markdown(last)}]
+            citations = viewer_pane.with_earlier(viewer_pane.cited(message["question"], last), citations)
         state = {"collection": data["collection"], "conversation_id": conversation_id,
                  "history": team.conversations.turns(user, conversation_id),
                  "message_id": data["messages"][-1]["id"] if data["messages"] else None, "chat": chat,
-                 "citations": _citations(last)}
+                 "citations": citations}
         return chat, state, sources_html(last), gr.update(value=data["collection"]), data["title"]
 
     def open_view(request: gr.Request, collection: str | None, source: str, start: int, end: int,
@@ -292,9 +294,11 @@ def build_team_app(team: Team, limits=None):
             viewer_pane.choices_update, [state], [pick], **private)
         conversations.input(open_conversation, [conversations], [chat, state, sources, collection, title],
                             **private).then(viewer_pane.choices_update, [state], [pick], **private)
-        new.click(new_conversation, [state], [chat, state, sources, conversations, title], **private)
+        new.click(new_conversation, [state], [chat, state, sources, conversations, title], **private).then(
+            viewer_pane.choices_update, [state], [pick], **private)
         rename_button.click(rename, [title, state], [conversations, notice], **private)
-        delete_button.click(delete_conversation, [state], [conversations, chat, state, notice], **private)
+        delete_button.click(delete_conversation, [state], [conversations, chat, state, notice], **private).then(
+            viewer_pane.choices_update, [state], [pick], **private)
         good.click(rate_up, [correction, state], [notice, correction], **private)
         bad.click(rate_down, [correction, state], [notice, correction], **private)
         docs_collection.change(pick_collection, [docs_collection], [documents, people, everyone], **private)
@@ -306,5 +310,3 @@ def build_team_app(team: Team, limits=None):
     return demo
 
 
-def _citations(answer: Answer | None) -> list[dict]:
-    return [c.model_dump() for c in answer.citations] if answer is not None and not answer.declined else []

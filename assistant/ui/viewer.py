@@ -28,14 +28,40 @@ SCROLL_TO_QUOTE = """() => {
 }"""
 
 
+PICKED = 60  # citations the picker lists: the newest answer's, then earlier answers' back to this many
+
+
+def cited(question: str, answer) -> list[dict]:
+    """An answer's citations as the picker keeps them, each with the question it answered."""
+    if answer is None or answer.declined:
+        return []
+    return [{**c.model_dump(), "asked": question} for c in answer.citations]
+
+
+def with_earlier(newest: list[dict], earlier: list[dict]) -> list[dict]:
+    """The newest answer's citations, then those of the answers before it (a conversation's
+    citations all stay openable, the same passage listed once)."""
+    seen, kept = set(), []
+    for c in [*newest, *earlier]:
+        key = (c["source"], c["start"], c["end"], c.get("page"))
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    return kept[:PICKED]
+
+
 def citation_choices(citations: list[dict]) -> list[tuple[str, str]]:
-    """``(label, key)`` per citation: "[1] pump.pdf, page 3 — Cleaning the filter"."""
+    """``(label, key)`` per citation: "[1] pump.pdf, page 3 — Cleaning the filter"; an earlier
+    answer's are labelled with its question: "How long may the hose be? · [1] pump.pdf, page 2"."""
+    latest = citations[0].get("asked") if citations else None
     choices = []
     for c in citations:
         where = (f", page {c['page']}" if c.get("page") is not None else "") + (
             f" — {c['section']}" if c.get("section") else "")
+        asked = c.get("asked")
+        before = "" if asked == latest or not asked else f"{asked if len(asked) <= 48 else asked[:47] + '…'} · "
         key = json.dumps({k: c.get(k) for k in ("source", "start", "end", "page")})
-        choices.append((f"[{c['n']}] {c['source']}{where}", key))
+        choices.append((f"{before}[{c['n']}] {c['source']}{where}", key))
     return choices
 
 
