@@ -224,22 +224,28 @@ def test_a_citation_opens_in_the_viewer_at_its_page_and_its_row(team_url, browse
     page.locator("#viewer-where").get_by_text("scan.pdf, page 1 of 1").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "viewer-team-scan.png"), full_page=True)
     # the first answer's citation is still in the picker, labelled with its question, and still opens
-    choose(page, "viewer-pick", "How long may the inlet hose be? · [1] pump.pdf, page 2")
-    page.locator("#viewer-where").get_by_text("pump.pdf, page 2 of 4").wait_for(timeout=30_000)
+    open_citation(page, "How long may the inlet hose be? · [1] pump.pdf, page 2",
+                  "#viewer-where >> text=pump.pdf, page 2 of 4")
 
 
 def ask_and_open(page, question: str, expected: str, citation: str, shown: str) -> None:
     """Ask in the chat, wait for the answer, open its first citation in the viewer and wait
     for ``shown``. The picker is refreshed by an event that follows the answer's; when a
     loaded machine delivers it after the pick, the pick is made once more."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
     page.locator("#chat").get_by_text(expected, exact=False).last.wait_for(timeout=60_000)
     source = citation.split("] ", 1)[1].split(",")[0].split(" — ")[0]
     page.locator("#sources").get_by_text(source, exact=False).first.wait_for(timeout=30_000)  # the final answer
     page.wait_for_timeout(1000)
+    open_citation(page, citation, shown)
+
+
+def open_citation(page, citation: str, shown: str) -> None:
+    """Pick ``citation`` in the viewer's picker and wait for ``shown``; a pick a loaded
+    machine missed is made once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     choose(page, "viewer-pick", citation)
     page.locator("#viewer-where").first.scroll_into_view_if_needed()
     try:
