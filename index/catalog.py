@@ -316,7 +316,7 @@ class Catalog:
         records, e.g. on a client that meets a server collection another client
         indexed. Files are unknown there, so the next sync of a folder re-hashes it."""
         documents: dict[str, tuple[str, str]] = {}
-        count, indexed = 0, []
+        indexed = []
         with self._db as db:
             for chunk_id, text, meta in records:
                 source = meta["source"]
@@ -333,7 +333,6 @@ class Catalog:
                     indexed.append((" ".join(terms(heading)), " ".join(terms(text))))
                     db.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
                                (cursor.lastrowid, *indexed[-1]))
-                    count += 1
             _tally(db, indexed, +1)
             db.executemany(
                 "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?)",
@@ -341,7 +340,7 @@ class Catalog:
             )
             db.executemany("INSERT OR IGNORE INTO files VALUES (?, '(indexed elsewhere)', '')",
                            [(f"(indexed elsewhere) {source}",) for source in documents])
-        return count
+        return len(indexed)
 
     def writer(self):
         """Held while writing; one machine's writers are serialised by ``Collection``."""

@@ -214,13 +214,12 @@ class SqlCatalog:
     def _post(self, c, chunk_words: list[tuple[int, list[str], list[str]]]) -> None:
         """The chunks' postings through COPY: ~100 rows a chunk, which as an executemany of
         INSERTs was half of all the time a write took (3,000 chunks: 20 of 44 s)."""
-        rows = [(rowid, self.collection, term, field, tf) for rowid, heading, body in chunk_words
-                for field, words in ((0, heading), (1, body)) for term, tf in Counter(words).items()]
-        if rows:
-            with c.connection.driver_connection.cursor() as cursor, cursor.copy(
-                    "COPY catalog_postings (chunk, collection, term, field, tf) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with c.connection.driver_connection.cursor() as cursor, cursor.copy(
+                "COPY catalog_postings (chunk, collection, term, field, tf) FROM STDIN") as copy:
+            for rowid, heading, body in chunk_words:
+                for field, words in ((0, heading), (1, body)):
+                    for term, tf in Counter(words).items():
+                        copy.write_row((rowid, self.collection, term, field, tf))
 
     def remove_documents(self, sources: Sequence[str]) -> None:
         with self.engine.begin() as c:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import DocumentNotFound
+from index.pdfium import LOCK, rendered
 
 SCALE = 1.5  # 108 dpi: a page fits a viewer pane, and renders in tens of milliseconds
 CACHED_PAGES = 64
@@ -115,8 +116,6 @@ def _ocr_words(image, key: tuple[str, int]) -> list[tuple[str, Box]]:
 def _rendered(path: Path, file_hash: str, number: int):
     """``(image, page count, the page's characters with boxes, or None for a scan)``, cached."""
     import pypdfium2 as pdfium
-
-    from index.pdfium import LOCK, rendered
 
     key = (file_hash, number)
     with LOCK:  # pdfium, and the cache that threads share

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.errors import LoadError
+from index.pdfium import rendered
 
 MIN_TEXT_CHARS = 16  # a page with less text than this is treated as a scan
 DPI = 300
@@ -52,7 +53,6 @@ def scan_image(path: Path, page, number: int, budget=None):
     if budget is not None:
         budget.take(number)
     from index.loaders.limits import render_scale
-    from index.pdfium import rendered
 
     width, height = page.get_size()
     return rendered(page, scale=render_scale(width, height, DPI), grayscale=True).convert("L")

@@ -27,6 +27,7 @@ from index.errors import LoadError
 from index.loaders import ocr, ocr_fixes
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
+from index.pdfium import LOCK
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
@@ -144,7 +145,6 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     import pypdfium2 as pdfium
 
     from index.loaders.limits import OcrBudget, check_pages
-    from index.pdfium import LOCK
 
     try:
         with LOCK:
@@ -180,8 +180,6 @@ class _Read:
 def _page_text(path: Path, document, index: int, budget) -> _Read:
     """A page's text layer, or its OCR when it has (almost) none: pdfium under its lock,
     Tesseract outside it."""
-    from index.pdfium import LOCK
-
     with LOCK:
         page = document[index]
         textpage = page.get_textpage()
