@@ -5,7 +5,7 @@ import pytest
 
 from assistant.dialogue import Turn, as_turns, rewrite
 from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse
-from assistant.dialogue.utterance import core
+from assistant.dialogue.utterance import core, personal
 from assistant.errors import QuestionError
 from assistant.server.openai_compat import Message, question_and_history
 from assistant.types import Answer, Citation
@@ -93,3 +93,17 @@ def test_cli_replies_interleave_with_the_questions():
     args = build_parser().parse_args(["ask", "When did she die?", "--history", "Who founded it?",
                                       "--reply", "Margaret Ellison", "--history", "Where?"])
     assert args.history == ["Who founded it?", {"role": "assistant", "content": "Margaret Ellison"}, "Where?"]
+
+
+def test_a_question_in_the_first_person_reads_as_a_conversational_turn():
+    from assistant.answerers.reader import ReaderCalibration
+
+    assert personal("I need to know if my husband can use my GI Bill?")
+    assert personal("Hi, I was wondering if I can qualify?") and personal("Can we park here?")
+    assert not personal("Who did the Ottoman empire ally with in WW I?")
+    assert not personal("What did the US gain from the deal?") and not personal("Which utility lets you emulate root?")
+    calibration = ReaderCalibration(threshold=-2.0, dialogue_threshold=-9.0)
+    assert calibration.threshold_for(False, "Can I use my GI Bill for flight school?") == -9.0
+    assert calibration.threshold_for(False, "Who founded the club?") == -2.0
+    assert calibration.threshold_for(True, "Who founded the club?") == -9.0
+    assert ReaderCalibration(threshold=-2.0).threshold_for(False, "Can I use my GI Bill?") == -2.0

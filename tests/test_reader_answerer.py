@@ -151,3 +151,46 @@ def test_an_answer_resting_only_on_words_ocr_was_unsure_of_is_not_given():
     assert alone.declined
     sure = ReaderAnswerer(lambda: reader, ReaderCalibration(threshold=0.0), scans=lambda sources: {})
     assert sure.answer("Which model is the pump?", [passage(scan, "scan.pdf")]).short_answer == "QX-773i"
+
+
+def test_a_sentence_ending_with_a_colon_is_quoted_with_what_it_announces():
+    text = ("Preparing the upload. You will need these files:\n• the .dsc file\n• the .changes file\n"
+            "• the signed tarball\n\n" + "Unrelated closing remarks go here. " * 30)
+    p = passage(text, "guide.txt", start=0)
+    at = text.index("these files")
+    quote = quote_around(p, at, at + len("these files"), "Which files do I need?")
+    assert quote.text == "You will need these files:\n• the .dsc file\n• the .changes file\n• the signed tarball"
+    inline = passage("You will need: a passport. The office opens at nine.", "office.txt", start=0)
+    assert quote_around(inline, 0, 13, "What do I need?").text == "You will need: a passport."
+
+
+def test_an_answer_that_only_counts_what_was_asked_is_quoted_with_the_next_sentence():
+    text = ("Two vaccinia vectors were developed to address these concerns. The first, MVA, was attenuated "
+            "by passage in chick cells. The second is NYVAC. Other work followed.")
+    p = passage(text, "review.txt", start=0)
+    span = (0, len("Two vaccinia vectors"))
+    assert quote_around(p, *span, "What vaccinia vectors were developed?").text == (
+        "Two vaccinia vectors were developed to address these concerns. "
+        "The first, MVA, was attenuated by passage in chick cells.")
+    assert quote_around(p, *span, "How many vaccinia vectors were developed?").text == (
+        "Two vaccinia vectors were developed to address these concerns.")
+    at = text.index("MVA")
+    assert quote_around(p, at, at + 3, "Which strain was attenuated?").text == (
+        "The first, MVA, was attenuated by passage in chick cells.")
+
+
+def test_the_document_title_is_not_the_answer_when_the_text_holds_one():
+    from assistant.answerers.reader import supported_span
+
+    text = ("Transfer Your GI Bill Benefits | Veterans Affairs\n\n"
+            "To transfer your GI Bill benefits, apply through milConnect while you are still serving.")
+    p = passage(text, "va.txt", start=0)
+
+    runner_up = ReaderSpan(0, text.index("milConnect"), text.index("milConnect") + 10, "milConnect", 2.0)
+    best = ReaderSpan(0, text.index("Veterans Affairs"), text.index("Veterans Affairs") + 16, "Veterans Affairs", 3.0,
+                      runners_up=(runner_up,))
+    chosen = supported_span("How do I transfer my GI Bill benefits?", p, best)
+    assert chosen.text == "milConnect"
+    # a first line that runs on into the text is not a title
+    wrapped = passage(text.replace("\n\n", "\n"), "va.txt", start=0)
+    assert supported_span("How do I transfer my GI Bill benefits?", wrapped, best).text == "Veterans Affairs"

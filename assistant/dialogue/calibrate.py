@@ -4,8 +4,9 @@ training dialogues (never on ``evals/doc2dial``).
     python -m assistant.dialogue.calibrate --data ../shared/train/doc2dial --work runs/d2d-train \
         --held-out runs/doc2dial-reader/dev.jsonl.gz --write
 
-Every follow-up turn is searched as the assistant searches it (``DialogueRetriever``),
-then read with each way of putting the question (``QUERY_FORMS``); the report gives,
+Every follow-up turn, and every opening turn put in the first person (``utterance.personal``:
+the reader meets those with the same threshold), is searched as the assistant searches it
+(``DialogueRetriever``), then read with each way of putting the question (``QUERY_FORMS``); the report gives,
 per form, how often the quoted sentence overlaps the span the human agent answered
 from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
 ``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
@@ -43,10 +44,10 @@ def overlap(start: int, end: int, text: str, answer: str) -> bool:
 def read_turns(bot, turns, limit: int | None) -> dict[str, list[tuple[float, bool, bool]]]:
     """Per query form: ``(fused score, right page, quote overlaps the gold span)`` of each follow-up."""
     from assistant.answerers.reader import quote_around, supported_span
-    from assistant.dialogue import rewrite
+    from assistant.dialogue import rewrite, utterance
 
     pipeline, answerer = bot.pipeline, bot.answerer
-    followups = [t for t in turns if t.history][:limit]
+    followups = [t for t in turns if t.history or utterance.personal(t.question)][:limit]
     texts: dict[str, str] = {}
     out: dict[str, list] = {form: [] for form in QUERY_FORMS}
     for number, turn in enumerate(followups, start=1):
