@@ -22,21 +22,17 @@ from pathlib import Path
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
+from assistant.answerers.quotes import quote_around, title_end
 from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
 from assistant.reader.runtime import DEFAULT_BACKEND, onnx_export, shipped_weights, weights_folder
-from assistant.text import Sentence, leans_on_previous, sentences
 from assistant.types import Answer, Citation, Passage
-from index.terms import stem, terms, words
+from index.terms import terms
 
 CALIBRATION = "calibration.json"
 CANDIDATES = 8  # spans per passage the reader returns for ``supported_span`` to choose among
 TIE_MARGIN = 1.5  # logits: how far below the best span a better-supported one may score
-TITLE_WORDS = 20  # a first line longer than this is text, not a title
-DETAILS_CHARS = 500  # how much of what a sentence ending with a colon announces is quoted with it
-COUNT_WORDS = frozenset("two three four five six seven eight nine ten several various many some few number of a "
-                        "the following different multiple".split())
 
 
 @dataclass(frozen=True)
@@ -75,50 +71,6 @@ class ReaderCalibration:
         return 1.0 / (1.0 + math.exp(-(self.slope * fused + self.bias)))
 
 
-def quote_around(passage: Passage, start: int, end: int, question: str | None = None) -> Sentence:
-    """The sentence(s) of ``passage`` holding characters ``start:end`` of its text
-    (and the one before, when the first leans on it; the ones after, when the last
-    announces them), with offsets into the document."""
-    split = sentences(passage.text, offset=passage.start)
-    first, last = passage.start + start, passage.start + end
-    covering = [i for i, s in enumerate(split) if s.end > first and s.start < last] or list(range(len(split)))
-    opening, closing = covering[0], covering[-1]
-    if opening and leans_on_previous(split[opening].text):  # "It opened in 2019." is quoted with its subject
-        opening -= 1
-    closing += announced(split[closing:], passage.text, passage.start, passage.text[start:end], question)
-    s, e = split[opening].start, split[closing].end
-    return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
-
-
-def announced(following: list[Sentence], text: str, offset: int, span: str, question: str | None) -> int:
-    """How many sentences after ``following[0]`` it announces: the lines after a sentence
-    ending with a colon ("You will need:" and the lines of its list, up to ``DETAILS_CHARS``), or the
-    next one when the answer is only a count of what the question asks about ("Two
-    vaccinia vectors were developed." for "What vaccinia vectors were developed?")."""
-    if following[0].text.rstrip().endswith(":"):
-        taken, size = 0, 0
-        for before, sentence in zip(following, following[1:]):
-            gap = text[before.end - offset : sentence.start - offset]
-            size += len(sentence.text)
-            if "\n" not in gap or (taken and ("\n\n" in gap or size > DETAILS_CHARS)):
-                break  # the list is its lines, up to a blank line
-            taken += 1
-        return taken
-    if question is not None and len(following) > 1 and only_counts(span, question):
-        return 1
-    return 0
-
-
-def only_counts(span: str, question: str) -> bool:
-    """The span says nothing but how many (or which: "the", "a") of what the question names,
-    and the question does not ask how many."""
-    said = words(span)
-    if not said or said[0] not in COUNT_WORDS or re.search(r"\bhow (?:many|much)\b", question, re.I):
-        return False
-    asked = {stem(w) for w in words(question)}
-    return all(w in COUNT_WORDS or stem(w) in asked for w in said[1:]) and len(said) > 1
-
-
 def supported_span(question: str, passage: Passage, span: ReaderSpan) -> ReaderSpan:
     """Among the reader's spans of a passage that score within ``TIE_MARGIN`` of its best,
     the one whose sentence holds the most of the question's words (then the one with
@@ -140,17 +92,6 @@ def supported_span(question: str, passage: Passage, span: ReaderSpan) -> ReaderS
     near = [c for c in (span, *span.runners_up) if c.margin >= span.margin - TIE_MARGIN and short_form(c.text)
             and c.start >= titled]
     return max(near, key=support) if near else span
-
-
-def title_end(passage: Passage) -> int:
-    """Where the document's title line ends, when the passage opens the document with one
-    (a first line with no closing punctuation and a blank line after it), else 0."""
-    if passage.start:
-        return 0
-    line, newline, rest = passage.text.partition("\n")
-    title = line.strip()
-    own_line = bool(newline) and rest.lstrip(" \t").startswith("\n")
-    return len(line) if own_line and title and title[-1] not in ".!?:;," and len(title.split()) <= TITLE_WORDS else 0
 
 
 def short_form(text: str) -> str:

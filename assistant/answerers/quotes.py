@@ -1,0 +1,71 @@
+"""What the reader answerer quotes around its answer: the sentence(s) holding the span,
+with the sentence before when the first leans on it, and what the last one announces.
+A document's title line, which names its topic, is marked so that it is not the answer."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import Sentence, leans_on_previous, sentences
+from assistant.types import Passage
+from index.terms import stem, words
+
+TITLE_WORDS = 20  # a first line longer than this is text, not a title
+DETAILS_CHARS = 500  # how much of what a sentence ending with a colon announces is quoted with it
+COUNT_WORDS = frozenset("two three four five six seven eight nine ten several various many some few number of a "
+                        "the following different multiple".split())
+
+
+def quote_around(passage: Passage, start: int, end: int, question: str | None = None) -> Sentence:
+    """The sentence(s) of ``passage`` holding characters ``start:end`` of its text
+    (and the one before, when the first leans on it; the ones after, when the last
+    announces them), with offsets into the document."""
+    split = sentences(passage.text, offset=passage.start)
+    first, last = passage.start + start, passage.start + end
+    covering = [i for i, s in enumerate(split) if s.end > first and s.start < last] or list(range(len(split)))
+    opening, closing = covering[0], covering[-1]
+    if opening and leans_on_previous(split[opening].text):  # "It opened in 2019." is quoted with its subject
+        opening -= 1
+    closing += announced(split[closing:], passage.text, passage.start, passage.text[start:end], question)
+    s, e = split[opening].start, split[closing].end
+    return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
+
+
+def announced(following: list[Sentence], text: str, offset: int, span: str, question: str | None) -> int:
+    """How many sentences after ``following[0]`` it announces: the lines after a sentence
+    ending with a colon ("You will need:" and the lines of its list, up to ``DETAILS_CHARS``), or the
+    next one when the answer is only a count of what the question asks about ("Two
+    vaccinia vectors were developed." for "What vaccinia vectors were developed?")."""
+    if following[0].text.rstrip().endswith(":"):
+        taken, size = 0, 0
+        for before, sentence in zip(following, following[1:]):
+            gap = text[before.end - offset : sentence.start - offset]
+            size += len(sentence.text)
+            if "\n" not in gap or (taken and ("\n\n" in gap or size > DETAILS_CHARS)):
+                break  # the list is its lines, up to a blank line
+            taken += 1
+        return taken
+    if question is not None and len(following) > 1 and only_counts(span, question):
+        return 1
+    return 0
+
+
+def only_counts(span: str, question: str) -> bool:
+    """The span says nothing but how many (or which: "the", "a") of what the question names,
+    and the question does not ask how many."""
+    said = words(span)
+    if not said or said[0] not in COUNT_WORDS or re.search(r"\bhow (?:many|much)\b", question, re.I):
+        return False
+    asked = {stem(w) for w in words(question)}
+    return all(w in COUNT_WORDS or stem(w) in asked for w in said[1:]) and len(said) > 1
+
+
+def title_end(passage: Passage) -> int:
+    """Where the document's title line ends, when the passage opens the document with one
+    (a first line with no closing punctuation and a blank line after it), else 0."""
+    if passage.start:
+        return 0
+    line, newline, rest = passage.text.partition("\n")
+    title = line.strip()
+    own_line = bool(newline) and rest.lstrip(" \t").startswith("\n")
+    return len(line) if own_line and title and title[-1] not in ".!?:;," and len(title.split()) <= TITLE_WORDS else 0
