@@ -79,8 +79,9 @@ def earlier_stages(training: dict) -> list[tuple[dict, list[dict]]]:
     their weights files are here: each one's training arguments and final dev figures."""
     from safetensors import safe_open
 
-    stages, init = [], training.get("init")
-    while init and Path(init).exists():
+    stages, init, seen = [], training.get("init"), set()
+    while init and Path(init).exists() and Path(init).resolve() not in seen:
+        seen.add(Path(init).resolve())
         with safe_open(str(init), framework="pt") as handle:
             metadata = handle.metadata() or {}
         if "args" not in metadata:
@@ -191,11 +192,34 @@ def write_card(run: Path | None = None) -> Path:
     return folder / CARD
 
 
+def keep_previous(run: Path) -> None:
+    """A run warm-started from the shipped weights (``--init assistant/reader/weights/…``) is
+    about to overwrite them: keep them (and their calibration) in ``run/previous/``, selectable
+    by that weights file, and point the run's ``init`` there so the card still lists every stage."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file, save_file
+
+    weights, shipped = run / WEIGHTS, weights_folder() / WEIGHTS
+    with safe_open(str(weights), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    training = json.loads(metadata.get("args", "{}"))
+    if not training.get("init") or Path(training["init"]).resolve() != shipped.resolve():
+        return
+    previous = run / "previous"
+    previous.mkdir(exist_ok=True)
+    shutil.copyfile(shipped, previous / WEIGHTS)
+    if (shipped.parent / "calibration.json").exists():
+        shutil.copyfile(shipped.parent / "calibration.json", previous / "calibration.json")
+    metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
+    save_file(load_file(str(weights)), str(weights), metadata=metadata)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.reader.ship", description=__doc__.split("\n\n")[0])
     parser.add_argument("run", type=Path, nargs="?", help="the training run's --out folder (omit to rewrite the card)")
     args = parser.parse_args(argv)
     if args.run:
+        keep_previous(args.run)
         shutil.copyfile(args.run / WEIGHTS, weights_folder() / WEIGHTS)
     print(write_card(args.run))
     return 0
