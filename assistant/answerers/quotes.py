@@ -54,10 +54,10 @@ def only_counts(span: str, question: str) -> bool:
     """The span says nothing but how many (or which: "the", "a") of what the question names,
     and the question does not ask how many."""
     said = words(span)
-    if not said or said[0] not in COUNT_WORDS or re.search(r"\bhow (?:many|much)\b", question, re.I):
+    if len(said) < 2 or said[0] not in COUNT_WORDS or re.search(r"\bhow (?:many|much)\b", question, re.I):
         return False
     asked = {stem(w) for w in words(question)}
-    return all(w in COUNT_WORDS or stem(w) in asked for w in said[1:]) and len(said) > 1
+    return all(w in COUNT_WORDS or stem(w) in asked for w in said[1:])
 
 
 def title_end(passage: Passage) -> int:
