@@ -44,3 +44,20 @@ def test_she_and_it_pick_the_person_and_the_thing_named_in_earlier_turns():
 def test_a_pronoun_question_does_not_carry_the_earlier_keywords():
     assert rewrite("Which options does it take?", ["What does dpkg-buildpackage do?"]) == \
         "Which options does dpkg-buildpackage take?"
+
+
+def test_what_opens_a_sentence_is_not_a_referent():
+    assert entities("Yes, i have a green card.") == []
+    assert entities("Oh, o.k. So, what about Social Security?") == ["Social Security"]
+    assert rewrite("Is there a deadline for it?", ["Yes. I want to apply."]) == "Is there a deadline for it?"
+
+
+def test_a_pronoun_with_its_antecedent_in_the_question_stays():
+    history = ["What is the Post-9/11 GI Bill?"]
+    assert rewrite("If I transfer the benefit to my spouse, when can he use it?", history) == \
+        "If I transfer the benefit to my spouse, when can he use it?"
+    assert rewrite("And once I get that aid, does it stay?", ["Can I get Pell Grants?"]) == \
+        "And once I get that aid, does it stay?"
+    assert rewrite("Is it possible to renew online?", ["How do I renew my VGLI policy?"]) == \
+        "Is it possible to renew online?"
+    assert rewrite("How do I renew it online?", ["What is VGLI?"]) == "How do I renew VGLI online?"

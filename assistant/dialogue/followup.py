@@ -38,18 +38,42 @@ _STARTERS = QUESTION_WORDS | {"is", "are", "was", "were", "do", "does", "did", "
                               "i", "should", "must", "may", "has", "have", "had"}
 _CODE_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:[-_.+][a-z0-9]+)+$|^[a-z]+\d+$")
 RARE_ZIPF = 2.0  # words rarer than this in English are taken for names of programs and products
+# A capitalised word opening a sentence this common in English ("Yes", "Sorry", "Look") is not taken for a name.
+OPENER_ZIPF = 4.5
+_I = re.compile(r"^I(?:[’'](?:m|ve|d|ll))?$")
+_DATES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_DETERMINED = re.compile(r"\b(?:the|that|this|these|those|my|your|our)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]{3,}", re.I)
+_RELATIVES = re.compile(r"\b(?:my|your|our|the|a|an)\s+(?:\w+\s+)?(?:spouse|husband|wife|son|daughter|child|kid|"
+                        r"father|mother|dad|mom|parent|brother|sister|partner|friend|boss|doctor|teacher)\b", re.I)
+_DUMMY_IT = re.compile(r"\bit\s+(?:is|was|[’']s|would\s+be|will\s+be)\s+(?:\w+\s+)?(?:possible|necessary|true|ok|"
+                       r"okay|required|mandatory|important|enough|safe|better|best|worth|easy|easier|hard|difficult|"
+                       r"likely|too)\b|\b(?:is|was|would|will)\s+it\s+(?:be\s+)?(?:possible|necessary|true|ok|okay|"
+                       r"required|mandatory|important|enough|safe|better|best|worth|easy|hard|likely|too)\b", re.I)
 
 
 def entities(text: str) -> list[str]:
-    """Capitalised word runs, skipping sentence-initial question words."""
+    """Capitalised word runs, skipping sentence-initial question words, "I", and the common words
+    that open a sentence ("Yes", "Sorry")."""
     found = []
     for match in _ENTITY.finditer(text):
-        words = match.group().split()
-        while words and words[0].lower() in _STARTERS:
-            words = words[1:]
+        before, words = text[:match.start()], match.group().split()
+        while words and (words[0].lower() in _STARTERS or _I.match(words[0].rstrip(".,!?"))
+                         or _opener(words[0].rstrip(".,!?"), before) and (len(words) == 1 or words[0][-1] in ".,!?")):
+            before, words = f"{before} {words[0]}", words[1:]
+        while words and _I.match(words[-1].rstrip(".,!?")):
+            words = words[:-1]
         if words:
             found.append(" ".join(words).rstrip("?.!,"))
     return found
+
+
+def _opener(name: str, before: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    starts_sentence = not before.strip() or before.rstrip()[-1] in ".!?,;:"
+    return (starts_sentence and person_gender(name) in (None, "either")
+            and zipf_frequency(name.lower(), "en") >= OPENER_ZIPF)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +127,7 @@ def people(question: str) -> list[tuple[str, str]]:
 
 def things(question: str) -> list[str]:
     """What "it" can refer to in a question: its subject, else its non-person names (last first)."""
-    named = [e for e in entities(question) if not person_gender(e)]
+    named = [e for e in entities(question) if not person_gender(e) and e.lower() not in _DATES]
     about = subject(question)
     if about and not person_gender(about) and not _WHO.match(question):
         return [about, *reversed(named)]
@@ -134,9 +158,22 @@ def _rewrite_one(question: str, history: list[str]) -> str:
     if not history or not is_follow_up(question):
         return question
     if _PRONOUN.search(question):
-        return _PRONOUN.sub(lambda m: _referent(m.group(), history) or m.group(), question)
+        return _PRONOUN.sub(lambda m: _resolved(m, question, history), question)
     context = " ".join(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", history[-1]) if content_words(w)))
     return f"{question.rstrip()} ({context})" if context else question
+
+
+def _resolved(match: re.Match, question: str, history: list[str]) -> str:
+    pronoun, before = match.group(), question[:match.start()]
+    if pronoun.lower() in _PERSONAL:
+        own = _RELATIVES.search(before) or people(before)
+    else:
+        own = _DETERMINED.search(before) or (pronoun.lower() == "it" and _dummy_it(question, match.start()))
+    return pronoun if own else _referent(pronoun, history) or pronoun
+
+
+def _dummy_it(question: str, at: int) -> bool:
+    return any(m.start() <= at < m.end() for m in _DUMMY_IT.finditer(question))
 
 
 def _referent(pronoun: str, history: list[str]) -> str | None:
