@@ -46,10 +46,10 @@ _DATES = {"january", "february", "march", "april", "may", "june", "july", "augus
 _DETERMINED = re.compile(r"\b(?:the|that|this|these|those|my|your|our)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]{3,}", re.I)
 _RELATIVES = re.compile(r"\b(?:my|your|our|the|a|an)\s+(?:\w+\s+)?(?:spouse|husband|wife|son|daughter|child|kid|"
                         r"father|mother|dad|mom|parent|brother|sister|partner|friend|boss|doctor|teacher)\b", re.I)
-_DUMMY_IT = re.compile(r"\bit\s+(?:is|was|[’']s|would\s+be|will\s+be)\s+(?:\w+\s+)?(?:possible|necessary|true|ok|"
-                       r"okay|required|mandatory|important|enough|safe|better|best|worth|easy|easier|hard|difficult|"
-                       r"likely|too)\b|\b(?:is|was|would|will)\s+it\s+(?:be\s+)?(?:possible|necessary|true|ok|okay|"
-                       r"required|mandatory|important|enough|safe|better|best|worth|easy|hard|likely|too)\b", re.I)
+_PREDICATE = (r"(?:possible|necessary|true|ok|okay|required|mandatory|important|enough|safe|better|best|worth|"
+              r"easy|easier|hard|difficult|likely|too)\b")
+_DUMMY_IT = re.compile(rf"\bit\s+(?:is|was|[’']s|would\s+be|will\s+be)\s+(?:\w+\s+)?{_PREDICATE}"
+                       rf"|\b(?:is|was|would|will)\s+it\s+(?:be\s+)?{_PREDICATE}", re.I)  # "is it possible to …"
 
 
 def entities(text: str) -> list[str]:
