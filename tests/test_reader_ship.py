@@ -43,3 +43,26 @@ def test_stages_that_point_at_each_other_end(tmp_path):
     weights = tmp_path / "reader.safetensors"
     _weights(weights, init=weights)
     assert len(ship.earlier_stages({"init": str(weights)})) == 1
+
+
+def test_the_card_keeps_every_stage_after_the_earlier_runs_are_gone(tmp_path, monkeypatch):
+    shipped = tmp_path / "package" / "reader.safetensors"
+    _weights(shipped, init=tmp_path / "gone" / "reader.safetensors")  # that run's folder was deleted
+    earlier = [{"command": "python -m assistant.reader.train --data first", "init": None, "steps": 7, "minutes": 1.0,
+                "dev": [{"epoch": 1, "step": 7, "minutes": 1.0, "exact_match": 0.4, "f1": 0.5, "has_answer_auc": 0.8}]},
+               {"command": "python -m assistant.reader.train --data second", "init": "gone", "steps": 10,
+                "minutes": 1.0, "dev": []}]
+    (shipped.parent / "stages.json").write_text(json.dumps(earlier))
+    run = tmp_path / "run"
+    _weights(run / "reader.safetensors", init=shipped)
+    monkeypatch.setattr(ship, "weights_folder", lambda: shipped.parent)
+
+    ship.main([str(run)])
+    ship.main([])  # a rewrite of the card alone (as calibrate --write does) lists the same stages
+
+    card = (shipped.parent / "MODEL_CARD.md").read_text()
+    assert "1. `python -m assistant.reader.train --data first`" in card
+    assert "2. `python -m assistant.reader.train --data second`" in card
+    assert f"3. `python -m assistant.reader.train --data ../shared/train/squad-reader --epochs 1 --init {run}" in card
+    assert "| 1 | 1 | 7 | all | 0.400 | 0.500 | 0.800 |" in card
+    assert len(json.loads((shipped.parent / "stages.json").read_text())) == 3

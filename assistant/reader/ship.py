@@ -20,6 +20,7 @@ from pathlib import Path
 from assistant.reader.runtime import WEIGHTS, weights_folder
 
 CARD = "MODEL_CARD.md"
+STAGES = "stages.json"  # every stage of the shipped weights, so the card lists them once their runs are gone
 
 
 def sha256(path: Path) -> str:
@@ -65,11 +66,11 @@ def _sources(training: dict) -> str:
             f"{rows}\n")
 
 
-def _dev_rows(history: list[dict], stage: int = 1) -> str:
+def _dev_rows(history: list[dict], number: int = 1) -> str:
     rows = []
     for h in history:
         for name, m in [("all", h), *sorted(h.get("sources", {}).items())]:
-            rows.append(f"| {stage} | {h['epoch']} | {h['step']} | {name} | {m['exact_match']:.3f} | {m['f1']:.3f} | "
+            rows.append(f"| {number} | {h['epoch']} | {h['step']} | {name} | {m['exact_match']:.3f} | {m['f1']:.3f} | "
                         f"{m['has_answer_auc']:.3f} | {h['minutes']} |")
     return "\n".join(rows)
 
@@ -92,14 +93,26 @@ def earlier_stages(training: dict) -> list[tuple[dict, list[dict]]]:
     return stages
 
 
-def _training(training: dict, history: list[dict]) -> str:
-    stages = [*earlier_stages(training), (training, history)]
-    lines = []
-    for number, (args, dev) in enumerate(stages, start=1):
-        last = dev[-1] if dev else {}
-        lines.append(f"{number}. `{_command(args)}` — {last.get('step', '?')} steps in {last.get('minutes', '?')} "
-                     "minutes" + (f" (from `{args['init']}`)" if args.get("init") else ""))
-    return "\n".join(lines)
+def stage(training: dict, history: list[dict]) -> dict:
+    """One training stage as the card lists it: its command, what it started from, its dev figures."""
+    last = history[-1] if history else {}
+    return {"command": _command(training), "init": training.get("init"), "steps": last.get("step"),
+            "minutes": last.get("minutes"), "dev": history}
+
+
+def stages_before(training: dict) -> list[dict]:
+    """The stages of the weights a run started from: their ``stages.json`` when it lies beside them
+    (the shipped folder, or ``run/previous/``), else what their weights files' metadata say."""
+    init = training.get("init")
+    listed = Path(init).with_name(STAGES) if init else None
+    if listed is not None and listed.exists():
+        return json.loads(listed.read_text())
+    return [stage(args, dev) for args, dev in earlier_stages(training)]
+
+
+def _training(stages: list[dict]) -> str:
+    return "\n".join(f"{number}. `{s['command']}` — {s.get('steps') or '?'} steps in {s.get('minutes') or '?'} minutes"
+                     + (f" (from `{s['init']}`)" if s.get("init") else "") for number, s in enumerate(stages, start=1))
 
 
 def _calibration(calibration: dict | None) -> str:
@@ -123,10 +136,8 @@ def _calibration(calibration: dict | None) -> str:
     )
 
 
-def card(weights: Path, training: dict, history: list[dict], calibration: dict | None) -> str:
-    stages = earlier_stages(training)
-    dev_rows = "\n".join([*(_dev_rows(dev, n) for n, (_, dev) in enumerate(stages, start=1)),
-                          _dev_rows(history, len(stages) + 1)])
+def card(weights: Path, training: dict, stages: list[dict], calibration: dict | None) -> str:
+    dev_rows = "\n".join(_dev_rows(s["dev"], n) for n, s in enumerate(stages, start=1) if s["dev"])
     return f"""# Reader model card
 
 An extractive question-answering reader: all-MiniLM-L6-v2 (6-layer BERT, 384 wide, from the
@@ -153,7 +164,7 @@ Spans are widened to whole names and numbers that word pieces split (`assistant/
 
 ## Training
 
-{_training(training, history)}
+{_training(stages)}
 
 Each stage warm-starts from the one before. AdamW (weight decay 0.01), linear warm-up then linear decay,
 gradient clipping at 1.0, no dropout, bfloat16 autocast on the CPU (2 cores, AVX-512 BF16). The data folders
@@ -184,9 +195,15 @@ def write_card(run: Path | None = None) -> Path:
     history_file = run / "metrics.jsonl" if run else folder / "training.jsonl"
     history = ([json.loads(line) for line in history_file.read_text().splitlines() if line.strip()]
                if history_file.exists() else [json.loads(metadata["dev"])] if "dev" in metadata else [])
+    listed = folder / STAGES
+    if run is None and listed.exists():
+        stages = json.loads(listed.read_text())
+    else:
+        stages = [*stages_before(training), stage(training, history)]
+        listed.write_text(json.dumps(stages, indent=1) + "\n")
     calibration_file = folder / "calibration.json"
     calibration = json.loads(calibration_file.read_text()) if calibration_file.exists() else None
-    (folder / CARD).write_text(card(weights, training, history, calibration))
+    (folder / CARD).write_text(card(weights, training, stages, calibration))
     if history:
         (folder / "training.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history))
     return folder / CARD
@@ -194,7 +211,7 @@ def write_card(run: Path | None = None) -> Path:
 
 def keep_previous(run: Path) -> None:
     """A run warm-started from the shipped weights (``--init assistant/reader/weights/…``) is
-    about to overwrite them: keep them (and their calibration) in ``run/previous/``, selectable
+    about to overwrite them: keep them (their calibration and stages too) in ``run/previous/``, selectable
     by that weights file, and point the run's ``init`` there so the card still lists every stage."""
     from safetensors import safe_open
     from safetensors.torch import load_file, save_file
@@ -208,8 +225,9 @@ def keep_previous(run: Path) -> None:
     previous = run / "previous"
     previous.mkdir(exist_ok=True)
     shutil.copyfile(shipped, previous / WEIGHTS)
-    if (shipped.parent / "calibration.json").exists():
-        shutil.copyfile(shipped.parent / "calibration.json", previous / "calibration.json")
+    for kept in ("calibration.json", STAGES):
+        if (shipped.parent / kept).exists():
+            shutil.copyfile(shipped.parent / kept, previous / kept)
     metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
     save_file(load_file(str(weights)), str(weights), metadata=metadata)
 
