@@ -58,14 +58,21 @@ def entities(text: str) -> list[str]:
     found = []
     for match in _ENTITY.finditer(text):
         before, words = text[:match.start()], match.group().split()
-        while words and (words[0].lower() in _STARTERS or _I.match(words[0].rstrip(".,!?"))
-                         or _opener(words[0].rstrip(".,!?"), before) and (len(words) == 1 or words[0][-1] in ".,!?")):
+        while words and _not_a_name(words[0], before, alone=len(words) == 1):
             before, words = f"{before} {words[0]}", words[1:]
         while words and _I.match(words[-1].rstrip(".,!?")):
             words = words[:-1]
         if words:
             found.append(" ".join(words).rstrip("?.!,"))
     return found
+
+
+def _not_a_name(word: str, before: str, alone: bool) -> bool:
+    """A run's first word that names nothing: a question word, "I", or a common word opening a
+    sentence, when it stands alone or ends its clause ("Yes," / "Yes. I")."""
+    bare = word.rstrip(".,!?")
+    return (word.lower() in _STARTERS or bool(_I.match(bare))
+            or (alone or word[-1] in ".,!?") and _opener(bare, before))
 
 
 def _opener(name: str, before: str) -> bool:

@@ -192,21 +192,24 @@ def write_card(run: Path | None = None) -> Path:
     with safe_open(str(weights), framework="pt") as handle:
         metadata = handle.metadata()
     training = json.loads(metadata.get("args", "{}"))
-    history_file = run / "metrics.jsonl" if run else folder / "training.jsonl"
-    history = ([json.loads(line) for line in history_file.read_text().splitlines() if line.strip()]
-               if history_file.exists() else [json.loads(metadata["dev"])] if "dev" in metadata else [])
     listed = folder / STAGES
     if run is None and listed.exists():
         stages = json.loads(listed.read_text())
     else:
-        stages = [*stages_before(training), stage(training, history)]
+        stages = [*stages_before(training), stage(training, _history(run, metadata))]
         listed.write_text(json.dumps(stages, indent=1) + "\n")
     calibration_file = folder / "calibration.json"
     calibration = json.loads(calibration_file.read_text()) if calibration_file.exists() else None
     (folder / CARD).write_text(card(weights, training, stages, calibration))
-    if history:
-        (folder / "training.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history))
     return folder / CARD
+
+
+def _history(run: Path | None, metadata: dict) -> list[dict]:
+    """Dev figures after each epoch: the run's ``metrics.jsonl``, else the weights' own (best epoch)."""
+    history_file = run / "metrics.jsonl" if run else None
+    if history_file is not None and history_file.exists():
+        return [json.loads(line) for line in history_file.read_text().splitlines() if line.strip()]
+    return [json.loads(metadata["dev"])] if "dev" in metadata else []
 
 
 def keep_previous(run: Path) -> None:
