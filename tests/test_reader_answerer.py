@@ -179,6 +179,30 @@ def test_an_answer_that_only_counts_what_was_asked_is_quoted_with_the_next_sente
         "The first, MVA, was attenuated by passage in chick cells.")
 
 
+LOAN = ("To apply, fill in form SF-424. Send it to your local office with two recent pay slips. "
+        "The office replies within ten days.\n\nOther programs have other rules.")
+
+
+def test_a_quote_asked_to_be_longer_takes_the_next_sentences_of_its_paragraph_only():
+    p = passage(LOAN, "loans.txt", start=0)
+    at = LOAN.index("form SF-424")
+    assert quote_around(p, at, at + 11).text == "To apply, fill in form SF-424."
+    assert quote_around(p, at, at + 11, min_words=12).text == (
+        "To apply, fill in form SF-424. Send it to your local office with two recent pay slips.")
+    assert quote_around(p, at, at + 11, min_words=100).text == LOAN.split("\n\n")[0]
+
+
+def test_a_conversational_turn_is_quoted_with_the_procedure_a_plain_question_is_not():
+    reader = ScriptedReader({"SF-424": ("form SF-424", 4.0)})
+    bot = answerer(reader)
+    plain = bot.answer("Which form is used to apply?", [passage(LOAN, "loans.txt", start=0)])
+    assert plain.citations[0].quote == "To apply, fill in form SF-424."
+    for question, follow_up in (("ok so how do I apply?", False), ("And how to apply?", True)):
+        turn = bot.answer(question, [passage(LOAN, "loans.txt", start=0)], follow_up=follow_up)
+        assert turn.short_answer == "form SF-424"
+        assert turn.citations[0].quote == LOAN.split("\n\n")[0]
+
+
 def test_the_document_title_is_not_the_answer_when_the_text_holds_one():
     from assistant.answerers.reader import supported_span
 

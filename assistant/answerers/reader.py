@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
-from assistant.answerers.quotes import quote_around, title_end
+from assistant.answerers.quotes import CONVERSATION_WORDS, quote_around, title_end
 from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
@@ -48,7 +48,7 @@ class ReaderCalibration:
         """Follow-ups, and questions put in the first person as in a conversation, are scored
         lower by the reader than well-formed questions over the same sentence: they get the
         threshold fitted on dialogue turns."""
-        conversational = follow_up or utterance.personal(question)
+        conversational = utterance.conversational(question, follow_up)
         return self.dialogue_threshold if conversational and self.dialogue_threshold is not None else self.threshold
 
     def off_topic_for(self, follow_up: bool) -> float:
@@ -150,7 +150,8 @@ class ReaderAnswerer:
         off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic_for(follow_up)
         if fused < self.calibration.threshold_for(follow_up, query) or off_topic or not short:
             return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
-        quote = quote_around(passage, span.start, span.end, query)
+        words = CONVERSATION_WORDS if utterance.conversational(query, follow_up) else 0
+        quote = quote_around(passage, span.start, span.end, query, min_words=words)
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
                             start=quote.start, end=quote.end, quote=quote.text)
         # A short answer that is most of its sentence says nothing the quote does not.

@@ -44,12 +44,12 @@ def overlap(start: int, end: int, text: str, answer: str) -> bool:
 def read_turns(bot, turns, limit: int | None) -> dict[str, list[tuple[float, bool, bool]]]:
     """Per query form: ``(fused score, right page, quote overlaps the gold span)`` of each dialogue
     turn: a follow-up, or an opening put in the first person. Quoted as the answerer quotes."""
-    from assistant.answerers.quotes import quote_around
+    from assistant.answerers.quotes import CONVERSATION_WORDS, quote_around
     from assistant.answerers.reader import supported_span
     from assistant.dialogue import rewrite, utterance
 
     pipeline, answerer = bot.pipeline, bot.answerer
-    conversational = [t for t in turns if t.history or utterance.personal(t.question)][:limit]
+    conversational = [t for t in turns if utterance.conversational(t.question, bool(t.history))][:limit]
     texts: dict[str, str] = {}
     out: dict[str, list] = {form: [] for form in QUERY_FORMS}
     for number, turn in enumerate(conversational, start=1):
@@ -63,7 +63,7 @@ def read_turns(bot, turns, limit: int | None) -> dict[str, list[tuple[float, boo
                 continue
             fused, passage, span = ranked[0]
             span = supported_span(rewritten, passage, span)
-            quote = quote_around(passage, span.start, span.end, rewritten)
+            quote = quote_around(passage, span.start, span.end, rewritten, min_words=CONVERSATION_WORDS)
             text = texts.setdefault(passage.source, bot.collection.document_text(passage.source))
             right = passage.source == turn.source
             out[form].append((fused, right, right and overlap(quote.start, quote.end, text, turn.answer)))

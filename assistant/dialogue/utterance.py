@@ -6,7 +6,7 @@ sentences that are not questions and say almost nothing (``FILLER_WORDS`` conten
 words or fewer, all of them common English words) are dropped; what is left is
 searched and read. A turn that is nothing but such sentences stays as it is.
 ``personal``: the turn speaks in the first person, as people do in a conversation and
-encyclopaedic questions do not.
+encyclopaedic questions do not; ``conversational``: a follow-up or such a turn.
 Measured on doc2dial's training turns (``assistant.dialogue.calibrate``).
 """
 
@@ -43,3 +43,9 @@ def core(turn: str) -> str:
     while len(parts) > 1 and _is_filler(parts[0]):
         parts = parts[1:]
     return " ".join(parts)
+
+
+def conversational(turn: str, follow_up: bool) -> bool:
+    """A turn of a conversation: a follow-up, or a question of the asker's own case. Such turns
+    are scored and quoted as the dialogue turns they were measured on."""
+    return follow_up or personal(turn)
