@@ -66,3 +66,9 @@ def test_the_card_keeps_every_stage_after_the_earlier_runs_are_gone(tmp_path, mo
     assert f"3. `python -m assistant.reader.train --data ../shared/train/squad-reader --epochs 1 --init {run}" in card
     assert "| 1 | 1 | 7 | all | 0.400 | 0.500 | 0.800 |" in card
     assert len(json.loads((shipped.parent / "stages.json").read_text())) == 3
+
+
+def test_a_run_cut_short_by_max_steps_says_so_in_its_command():
+    command = ship._command({"data": ["../shared/train/squad-reader"], "epochs": 1, "max_steps": 1200, "lr": 2e-5})
+    assert "--epochs 1 --max-steps 1200 --lr 2e-05" in command
+    assert "--max-steps" not in ship._command({"data": ["../shared/train/squad-reader"], "epochs": 1})

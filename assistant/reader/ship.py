@@ -34,7 +34,7 @@ def _command(training: dict) -> str:
     parts += [f"--data {f}" if not Path(f).is_absolute() and Path(f).parts[:1] == ("runs",)
               else f"--data ../shared/train/{Path(f).name}" for f in folders]
     parts += [f"--mix {m}" for m in training.get("mix") or []]
-    for flag in ("negatives", "unanswerable", "epochs", "batch_size", "lr", "warmup", "seed"):
+    for flag in ("negatives", "unanswerable", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
         if training.get(flag) is not None:
             parts.append(f"--{flag.replace('_', '-')} {training[flag]}")
     if training.get("init"):
