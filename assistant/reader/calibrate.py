@@ -175,6 +175,15 @@ def fit(by_source: dict[str, list[Read]]) -> tuple[ReaderCalibration, dict]:
     return calibration, report
 
 
+def dialogue_fit(target: Path) -> dict:
+    """The dialogue-turn fit already in ``target`` (``assistant.dialogue.calibrate`` writes it, from
+    its own data): kept, as this fit does not change it. Refit it too after retraining the reader."""
+    if not target.exists():
+        return {}
+    kept = json.loads(target.read_text())
+    return {k: kept[k] for k in ("dialogue_threshold", "dialogue_fit") if k in kept}
+
+
 def source_splits(split: data.Split) -> dict[str, data.Split]:
     """One split per source, each with only its own paragraphs (indexed as its own collection)."""
     result = {}
@@ -214,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.reader.ship import write_card
 
         target = Path(args.weights).with_name(CALIBRATION) if args.weights else weights_folder() / CALIBRATION
+        record.update(dialogue_fit(target))
         target.write_text(json.dumps(record, indent=2) + "\n")
         if not args.weights:
             write_card()
