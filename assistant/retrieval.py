@@ -4,13 +4,16 @@ combined by reciprocal rank fusion."""
 from __future__ import annotations
 
 import json
+from itertools import islice
 
 from index import Collection
 from index.store import Hit
 
+from assistant.distinct import distinct
 from assistant.types import Passage
 
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of top ranks
+DEPTH = 3  # how many times k fused candidates to look through for k distinct passages
 
 
 def reciprocal_rank_fusion(rankings: list[list[Hit]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -35,7 +38,12 @@ class HybridRetriever:
         rankings = [self.collection.dense_search(self.collection.embed_query(query), self.candidates)]
         if self.hybrid:
             rankings.append(self.collection.keyword_search(query, self.candidates))
-        return self.passages(reciprocal_rank_fusion(rankings)[:k])
+        return self.top(reciprocal_rank_fusion(rankings), k)
+
+    def top(self, fused: list[tuple[str, float]], k: int) -> list[Passage]:
+        """The first ``k`` passages of ``fused`` that are not copies of a better-ranked one
+        (``distinct.py``), looked for among the first ``DEPTH * k``."""
+        return list(islice(distinct(self.passages(fused[: DEPTH * k])), k))
 
     def passages(self, fused: list[tuple[str, float]]) -> list[Passage]:
         """The chunks of ``(chunk id, score)`` as passages, in that order."""

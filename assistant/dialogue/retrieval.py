@@ -71,7 +71,7 @@ class DialogueRetriever:
         if (not earlier and not cited) or self.collection.is_empty():
             return Search(self.base.retrieve(question, k), follow_up=False)
         rankings = self.rankings(question, earlier, cited)
-        return Search(self.base.passages(fuse(rankings, w)[: k or self.base.k]), follow_up=not rankings.self_contained)
+        return Search(self.base.top(fuse(rankings, w), k or self.base.k), follow_up=not rankings.self_contained)
 
     def rankings(self, question: str, earlier: list[str], cited: list[str]) -> Rankings:
         w, collection, n = self.weights, self.collection, self.base.candidates
