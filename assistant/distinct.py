@@ -6,18 +6,18 @@ while distinct passages shared under 10%, and ones cut at other boundaries 35-70
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from assistant.types import Passage
+from index.terms import words
 
 SHINGLE = 4  # words
 DUPLICATE = 0.8  # share of a passage's shingles found in one better-ranked passage
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1))}
+    said = words(text)
+    return {tuple(said[i : i + SHINGLE]) for i in range(max(len(said) - SHINGLE + 1, 1))}
 
 
 def distinct(passages: Iterable[Passage]) -> Iterator[Passage]:
