@@ -79,8 +79,8 @@ def score_question(question: Question, answer, ranked: list[str], texts: dict[st
         "citations": [c.model_dump() | {"verbatim": ok} for c, ok in zip(answer.citations, verbatim)],
     })
     if not question.unanswerable:
-        text = "" if answer.declined else answer.answer
-        text = re.sub(r"\s*\[\d+\]", "", text)
+        said = "" if answer.declined else answer.answer
+        text = re.sub(r"\s*\[\d+\]", "", said)
         short = "" if answer.declined else (answer.short_answer or text)  # EM and F1 on the span when there is one
         first = answer.citations[0] if answer.citations and not answer.declined else None
         gold_spans = [span for gold in question.answers for span in
@@ -93,7 +93,9 @@ def score_question(question: Question, answer, ranked: list[str], texts: dict[st
             "short_answer": answer.short_answer,
             "exact_match": metrics.exact_match(short, question.answers),
             "f1": metrics.f1(short, question.answers),
-            "containment": metrics.containment(text, question.answers),
+            # a quote keeps its document's own reference marks ("Florida [32] and"), which
+            # stripping the answer's citation markers would also take out of it
+            "containment": max(metrics.containment(text, question.answers), metrics.containment(said, question.answers)),
             "short_containment": metrics.containment(short, question.answers),
             "citation_recall": float(any(cited_ok)),
         })

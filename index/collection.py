@@ -151,6 +151,9 @@ class Collection:
     def dense_search(self, vector: np.ndarray, n: int, source: str | None = None) -> list[Hit]:
         return self.vectors.query(vector, n, source)
 
+    def dense_search_many(self, vectors: list[np.ndarray], n: int) -> list[list[Hit]]:
+        return self.vectors.query_many(vectors, n)
+
     def keyword_search(self, text: str, n: int) -> list[Hit]:
         return [Hit(id=i, score=s) for i, s in self.catalog.keyword_search(text, n)]
 

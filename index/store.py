@@ -200,6 +200,14 @@ class VectorCollection:
         result = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [Hit(id=i, score=1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
+    def query_many(self, vectors: Sequence[np.ndarray], n: int) -> list[list[Hit]]:
+        """The ``n`` nearest chunks of each vector, in one request."""
+        if not len(vectors):
+            return []
+        result = self._collection.query(query_embeddings=list(vectors), n_results=n, include=["distances"])
+        return [[Hit(id=i, score=1.0 - d) for i, d in zip(ids, distances)]
+                for ids, distances in zip(result["ids"], result["distances"])]
+
 
 def _metadata(chunk: Chunk, title: str) -> dict:
     meta = {

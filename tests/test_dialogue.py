@@ -78,6 +78,29 @@ def test_a_page_cited_by_an_earlier_answer_is_preferred():
     assert fuse(_rankings(**own, cited=["a.txt"]), weights)[0][0] == "a1"
 
 
+def test_a_page_every_turn_matches_clearly_outweighs_its_rank():
+    """The question's own rankings prefer page b; the opening turn matched page a far better than
+    any other, which ranks alone cannot say."""
+    own = dict(question_dense=["b1", "a1"], question_keywords=["b1", "a1"], dialogue_dense=["b1", "a1"],
+               dialogue_keywords=["b1", "a1"])
+    pages = dict(pages_dense=[{"a.txt": 1.0, "b.txt": 0.1}, {"b.txt": 1.0, "a.txt": 0.8}],
+                 pages_keywords=[{"a.txt": 1.0}, {"b.txt": 1.0, "a.txt": 0.9}])
+    assert fuse(_rankings(**own, **pages), DialogueWeights(page=0.0))[0][0] == "b1"
+    assert fuse(_rankings(**own, **pages), DialogueWeights(page=0.1, opening=4.0))[0][0] == "a1"
+    # a question that reads as a new topic keeps its own page: the earlier turns' evidence goes with ``shift``
+    assert fuse(_rankings(**own, **pages, self_contained=True),
+                DialogueWeights(page=0.1, opening=4.0, shift=0.0))[0][0] == "b1"
+
+
+def test_page_matches_scale_each_turns_hits_between_its_weakest_and_best():
+    from assistant.dialogue.fusion import page_matches
+
+    source_of = {"a1": "a.txt", "a2": "a.txt", "b1": "b.txt", "c1": "c.txt"}
+    assert page_matches([("a1", 0.9), ("b1", 0.5), ("a2", 0.4), ("c1", 0.3)], source_of) == {
+        "a.txt": 1.0, "b.txt": pytest.approx(1 / 3), "c.txt": 0.0}
+    assert page_matches([], source_of) == {}
+
+
 def test_openai_messages_become_the_question_and_turns_with_roles():
     question, history = question_and_history([
         Message(role="system", content="be brief"), Message(role="user", content="Who founded it?"),
@@ -107,3 +130,15 @@ def test_a_question_in_the_first_person_reads_as_a_conversational_turn():
     assert calibration.threshold_for(False, "Who founded the club?") == -2.0
     assert calibration.threshold_for(True, "Who founded the club?") == -9.0
     assert ReaderCalibration(threshold=-2.0).threshold_for(False, "Can I use my GI Bill?") == -2.0
+
+
+def test_the_dialogue_decline_threshold_weighs_every_score_of_the_tail():
+    """Harrell–Davis: on 1..100 the 5% quantile is 5.5 (n·q + ½), the median 50.5; moving the fifth score
+    moves it by a part of the change, not all of it or none of it."""
+    from assistant.dialogue.calibrate import smoothed_quantile
+
+    scores = [float(i) for i in range(1, 101)]
+    assert smoothed_quantile(scores, 0.5) == pytest.approx(50.5, abs=0.01)
+    assert smoothed_quantile(scores, 0.05) == pytest.approx(5.5, abs=0.02)
+    moved = smoothed_quantile([*scores[:4], 5.9, *scores[5:]], 0.05)
+    assert 5.5 + 0.05 < moved < 5.5 + 0.8

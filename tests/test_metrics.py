@@ -71,3 +71,21 @@ def test_quote_overlap_finds_the_gold_span_exactly_or_ignoring_case_and_spacing(
     assert spans == [(7, 43)]
     assert overlaps(0, 10, spans) and not overlaps(44, 56, spans)
     assert occurrences(text, "by phone") == []
+
+
+def test_a_quote_keeps_its_documents_own_reference_marks_for_containment():
+    """The answer's citation marker is taken out of the text scored, but a "[32]" the document itself
+    holds inside the quote is part of what the gold answer says."""
+    from assistant.types import Answer, Citation
+    from evals.runner import score_question
+    from evals.suites import Question
+
+    document = "Ae. albopictus has been in the US since 1985, primarily in Florida [32] and has spread since."
+    quote = Citation(n=1, source="a.txt", page=None, start=0, end=len(document), quote=document)
+    gold = Question(id="q", question="Where is Ae. albopictus?", sources=("a.txt",),
+                    answers=("since 1985, primarily in Florida [32] and has spread",))
+    answered = Answer(question=gold.question, rewritten_question=gold.question, declined=False,
+                      answer=f"“{document}” [1]", short_answer="Florida", citations=[quote])
+    assert score_question(gold, answered, ["a.txt"], {"a.txt": document}, 5)["containment"] == 1.0
+    elsewhere = answered.model_copy(update={"answer": "In Florida [1]"})
+    assert score_question(gold, elsewhere, ["a.txt"], {"a.txt": document}, 5)["containment"] == 0.0

@@ -128,3 +128,12 @@ def test_a_run_killed_half_way_is_reconciled(fake_collection, docs_dir):
 def test_invalid_collection_names_are_refused(fake_collection):
     with pytest.raises(IndexingError, match="invalid collection name '../x'"):
         fake_collection(name="../x")
+
+
+def test_many_vectors_searched_in_one_request_find_what_each_finds_alone(fake_collection, docs_dir):
+    collection = fake_collection()
+    collection.sync([docs_dir])
+    vectors = [collection.embed_query(text) for text in ("pumps and valves", "the history of rowing")]
+    together = collection.dense_search_many(vectors, 3)
+    assert [[h.id for h in hits] for hits in together] == [[h.id for h in collection.dense_search(v, 3)] for v in vectors]
+    assert together[0] and collection.dense_search_many([], 3) == []

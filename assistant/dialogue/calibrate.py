@@ -10,7 +10,7 @@ the reader meets those with the same threshold), is searched as the assistant se
 per form, how often the quoted sentence overlaps the span the human agent answered
 from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
 ``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
-answerable turns: the SQuAD-style threshold declined a quarter of them, because a
+answerable turns (a smoothed quantile, as there are few of them): the SQuAD-style threshold declined a quarter of them, because a
 conversational turn ("ok tell me the requirements?") scores lower than a
 well-formed question over the same sentence.
 """
@@ -33,6 +33,22 @@ QUERY_FORMS = {
     "rewritten": lambda rewritten, earlier: rewritten,
     "with_previous_turn": lambda rewritten, earlier: " ".join([*earlier[-1:], rewritten]),
 }
+
+
+def smoothed_quantile(values: list[float], q: float, grid: int = 200_001) -> float:
+    """The Harrell–Davis estimate of the ``q`` quantile: every order statistic weighted by a
+    Beta(q(n+1), (1-q)(n+1)) distribution rather than the one or two nearest. A 5% tail of ~110
+    held-out turns is five scores; the plain quantile moved by a whole turn's score (-11.0 → -9.7)
+    when retrieval changed, the smoothed one less than half as far."""
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(ordered)
+    a, b = q * (n + 1), (1 - q) * (n + 1)
+    x = np.linspace(0.0, 1.0, grid)[1:-1]
+    density = np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x))
+    cdf = np.concatenate([[0.0], np.cumsum(density)])
+    cdf /= cdf[-1]
+    at = np.interp(np.arange(n + 1) / n, np.concatenate([[0.0], x]), cdf)
+    return float(np.diff(at) @ ordered)
 
 
 def overlap(start: int, end: int, text: str, answer: str) -> bool:
@@ -106,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     reads = read_turns(bot, turns, args.limit)
     report = {}
     for form, values in reads.items():
-        threshold = float(np.quantile([v[0] for v in values], TARGET_FALSE_DECLINES))
+        threshold = smoothed_quantile([v[0] for v in values], TARGET_FALSE_DECLINES)
         report[form] = {"threshold": round(threshold, 3), "at_threshold": summary(values, threshold),
                         "at_reader_threshold": summary(values, bot.answerer.calibration.threshold)}
     print(json.dumps(report, indent=2))

@@ -7,8 +7,8 @@ of its own, searches every turn once per query kind, and then chooses the weight
 ``fusion.fuse`` by coordinate ascent on how often the top-ranked passage is from the
 turn's page. The turns are the real follow-ups, plus topic changes made by giving a
 dialogue's history to the opening question of another dialogue (the right page is then
-the new one), so that a self-contained question is not pulled back. Writes
-``weights.json`` beside this module with the figures for the history-free and
+the new one), so that a self-contained question is not pulled back. Starts from the weights in use;
+writes ``weights.json`` beside this module with the figures for the history-free and
 joined-turns baselines.
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.dialogue import as_turns, rewrite
-from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse
-from assistant.dialogue.retrieval import dialogue_vector, history_vector, keyword_query, new_topic
+from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse, page_matches
+from assistant.dialogue.retrieval import PAGE_HITS, dialogue_vector, history_vector, keyword_query, new_topic
 
 CANDIDATES = 30
 GRID = {
@@ -41,6 +41,10 @@ GRID = {
     "shift": [0.0, 0.2, 0.4, 0.7, 1.0],
     "shift_margin": [0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 2.0],
     "shift_words": [0, 3, 4, 6, 8],
+    "page": [0.0, 0.01, 0.02, 0.04, 0.08, 0.16],
+    "page_keywords": [0.3, 0.6, 1.0, 2.0],
+    "page_question_dense": [0.5, 1.0, 2.0],
+    "page_question_keywords": [0.25, 0.5, 1.0, 2.0],
 }
 SHIFT_SHARE = 0.25  # weight of the topic-change turns in the objective
 
@@ -101,14 +105,25 @@ class Searcher:
                 self.vectors[text] = np.asarray(vector, dtype=np.float32)
 
     def dense(self, vector: np.ndarray) -> list[str]:
+        return [chunk for chunk, _ in self.dense_hits(vector, CANDIDATES)]
+
+    def dense_hits(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         scores = self.matrix @ vector
-        top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES]
-        return [self.ids[i] for i in top[np.argsort(-scores[top])]]
+        top = np.argpartition(-scores, n)[:n]
+        return [(self.ids[i], float(scores[i])) for i in top[np.argsort(-scores[top])]]
 
     def keyword(self, query: str) -> list[str]:
+        return [chunk for chunk, _ in self.keyword_hits(query)[:CANDIDATES]]
+
+    def keyword_hits(self, query: str) -> list[tuple[str, float]]:
         if query not in self.keywords:
-            self.keywords[query] = [h.id for h in self.collection.keyword_search(query, CANDIDATES)]
+            self.keywords[query] = [(h.id, h.score) for h in self.collection.keyword_search(query, PAGE_HITS)]
         return self.keywords[query]
+
+    def page_matches(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """How well each page matches ``text``, densely and by keywords, as ``retrieval.py`` computes it."""
+        return (page_matches(self.dense_hits(self.vectors[text], PAGE_HITS), self.source_of),
+                page_matches(self.keyword_hits(text), self.source_of))
 
 
 class Problem:
@@ -121,6 +136,8 @@ class Problem:
         searcher.embed([*self.asked, *(h for t in turns for h in t.history)])
         self.question_dense = [searcher.dense(searcher.vectors[q]) for q in self.asked]
         self.question_keywords = [searcher.keyword(q) for q in self.asked]
+        self.pages = [[searcher.page_matches(text) for text in (*self.earlier(t), q)]
+                      for t, q in zip(turns, self.asked)]
         self._dense: dict[tuple, list[list[str]]] = {}
         self._margins: dict[tuple, list[float]] = {}
         sources = sorted(set(searcher.source_of.values()))
@@ -166,7 +183,8 @@ class Problem:
             result.append(Rankings(
                 question_dense=self.question_dense[i], question_keywords=self.question_keywords[i],
                 dialogue_dense=dense[i], dialogue_keywords=self.s.keyword(keyword_query(asked, earlier, w)),
-                source_of=self.s.source_of, cited=[], self_contained=new_topic(asked, margins[i], w)))
+                source_of=self.s.source_of, cited=[], self_contained=new_topic(asked, margins[i], w),
+                pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]]))
         return result
 
     def top_sources(self, w: DialogueWeights, history: bool = True, k: int = 5) -> list[list[str]]:
@@ -222,18 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     bot = Assistant(collection="d2d-train", store=args.work / "store")
     bot.index([args.work / "corpus"])
     searcher = Searcher(bot.collection)
-    start = DialogueWeights()
+    start = DialogueWeights.load(args.out)  # refitted from the weights in use
     real = Problem(searcher, [t for t in turns if t.history], start.window)
     changes = Problem(searcher, topic_changes(turns), start.window)
     fitted = coordinate_ascent(real, changes, start)
     joined = replace(start, question_dense=0, question_keywords=0, dialogue_dense=0, dialogue_keywords=1,
-                     keyword_turns=2, prior=0, shift=1)
+                     keyword_turns=2, prior=0, shift=1, page=0)
     report = {
         "weights": fitted.to_json(),
         "fitted_on": f"{args.data} ({len(real.turns)} follow-up turns, {len(changes.turns)} topic changes)",
         "command": "python -m assistant.dialogue.fit --data ../shared/train/doc2dial --work runs/dialogue-fit",
         "figures": {
             "fitted": {"follow_ups": real.figures(fitted), "topic_changes": changes.figures(fitted)},
+            "before_refit": {"follow_ups": real.figures(start), "topic_changes": changes.figures(start)},
             "question_only": {"follow_ups": real.figures(fitted, history=False),
                               "topic_changes": changes.figures(fitted, history=False)},
             "joined_last_two_bm25": {"follow_ups": real.figures(joined), "topic_changes": changes.figures(joined)},

@@ -13,12 +13,18 @@ rankings or cited by an earlier answer adds ``prior`` × its own reciprocal rank
 each of its chunks. A question that reads as self-contained (``retrieval.new_topic``:
 it matches some page clearly better than the page the earlier turns point to) keeps
 only ``shift`` of the dialogue's weight, so a new topic is not dragged back.
+
+Ranks say which chunks come first, not by how much; a page the whole dialogue keeps
+matching clearly is worth more than its rank. ``page_evidence`` adds, to each chunk,
+``page`` × how well its page matches every turn (each turn's best chunk score on that
+page, scaled to its own hits: 1 for the best, 0 for the weakest), weighted by recency
+like the dense query, and the question's own by ``page_question_*``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 RRF_K = 60
@@ -41,6 +47,10 @@ class DialogueWeights:
     shift_margin: float = 0.1  # a question that matches its own best page by this much more (cosine) than the
     shift_words: int = 6  # dialogue's page, and has at least this many content words, is a new topic
     window: int = 8  # earlier user turns read
+    page: float = 0.0  # weight of the page evidence against the reciprocal ranks
+    page_keywords: float = 1.0  # an earlier turn's keyword match of a page against its dense one
+    page_question_dense: float = 1.0
+    page_question_keywords: float = 0.5
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> "DialogueWeights":
@@ -64,6 +74,21 @@ class Rankings:
     source_of: dict[str, str]
     cited: list[str]  # sources cited by earlier answers, most recent first
     self_contained: bool = False
+    # per text searched (the earlier user turns oldest first, then the question): page -> match in [0, 1]
+    pages_dense: list[dict[str, float]] = field(default_factory=list)
+    pages_keywords: list[dict[str, float]] = field(default_factory=list)
+
+
+def page_matches(hits: list[tuple[str, float]], source_of: dict[str, str]) -> dict[str, float]:
+    """Each page's best hit, scaled between the weakest hit (0) and the best (1)."""
+    best: dict[str, float] = {}
+    for chunk, score in hits:
+        if chunk in source_of:
+            best[source_of[chunk]] = max(best.get(source_of[chunk], score), score)
+    if not best:
+        return {}
+    low, high = min(score for _, score in hits), max(best.values())
+    return {page: (score - low) / (high - low) if high > low else 1.0 for page, score in best.items()}
 
 
 def _reciprocal(ranking: list[str], weight: float, into: dict[str, float]) -> None:
@@ -85,7 +110,31 @@ def fuse(r: Rankings, w: DialogueWeights, history: bool = True) -> list[tuple[st
         if prior and w.prior:
             for chunk in list(scores):
                 scores[chunk] += keep * w.prior * prior.get(r.source_of.get(chunk, ""), 0.0)
+        evidence = page_evidence(r, w, keep)
+        if evidence and w.page:
+            for chunk in list(scores):
+                scores[chunk] += w.page * evidence.get(r.source_of.get(chunk, ""), 0.0)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def page_evidence(r: Rankings, w: DialogueWeights, keep: float = 1.0) -> dict[str, float]:
+    """How well each page matches the dialogue, in [0, 1]: the turns' page matches weighted by
+    recency (``decay``, the opening turn ``opening`` more, all by ``keep``) and the question's own."""
+    if not r.pages_dense:
+        return {}
+    n = len(r.pages_dense) - 1
+    recency = [keep * w.decay ** (n - 1 - i) for i in range(n)]
+    if n:
+        recency[0] += keep * w.opening
+    parts = [(matches, weight) for i in range(n)
+             for matches, weight in ((r.pages_dense[i], recency[i]), (r.pages_keywords[i], recency[i] * w.page_keywords))]
+    parts += [(r.pages_dense[n], w.page_question_dense), (r.pages_keywords[n], w.page_question_keywords)]
+    total = sum(weight for _, weight in parts)
+    evidence: dict[str, float] = {}
+    for matches, weight in parts if total else ():
+        for page, match in matches.items():
+            evidence[page] = evidence.get(page, 0.0) + weight * match / total
+    return evidence
 
 
 def document_prior(r: Rankings, w: DialogueWeights) -> dict[str, float]:

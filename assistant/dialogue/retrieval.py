@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse
+from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse, page_matches
 from assistant.dialogue.turns import Turn
 from assistant.retrieval import HybridRetriever
 from assistant.text import content_words
 from assistant.types import Passage
+
+PAGE_HITS = 50  # chunks searched per turn for how well each page matches it (``fusion.page_evidence``)
 
 
 def history_vector(earlier: np.ndarray, w: DialogueWeights) -> np.ndarray:
@@ -84,11 +86,17 @@ class DialogueRetriever:
         }
         ranked = {name: [hit.id for hit in hits] for name, hits in ids.items()}
         pointed = collection.dense_search(history_vector(vectors[1:], w), 1) if earlier else []
-        seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed)]))
+        texts = [*earlier, question]  # oldest first, as ``Rankings.pages_*`` are
+        dense = collection.dense_search_many([*vectors[1:], vectors[0]], PAGE_HITS) if w.page else []
+        keywords = [collection.keyword_search(t, PAGE_HITS) for t in texts] if w.page else []
+        seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed),
+                                   *(h.id for hits in (*dense, *keywords) for h in hits)]))
         source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
         return Rankings(**ranked, source_of=source_of, cited=cited,
                         self_contained=new_topic(question, self._margin(vectors[0], ids["question_dense"],
-                                                                         pointed, source_of), w))
+                                                                         pointed, source_of), w),
+                        pages_dense=[page_matches([(h.id, h.score) for h in hits], source_of) for hits in dense],
+                        pages_keywords=[page_matches([(h.id, h.score) for h in hits], source_of) for hits in keywords])
 
     def _margin(self, question: np.ndarray, own: list, pointed: list, source_of: dict[str, str]) -> float:
         if not own or not pointed:
