@@ -7,7 +7,8 @@ names, the rare words questions search by) is generated deterministically (10
 chunks per file); latency is measured after 20 warm-up questions. For each size: first indexing time, re-indexing the unchanged
 corpus (ratio to the first), deleting one file, retrieval p50/p95 (hybrid: dense
 + BM25 + fusion), full answer p50 with the default answerer (the reader) and with the
-sentence answerer (``extractive``) in the same process, index size on disk and peak memory.
+sentence answerer (``extractive``) in the same process, a follow-up's (the third turn of a
+dialogue, searched with its two earlier turns), index size on disk and peak memory.
 
 ``--embedder hashing`` swaps the encoder for a deterministic hashing embedder of
 the same width, so the 100k-chunk corpus indexes in minutes instead of hours on
@@ -147,12 +148,15 @@ def measure(size: int, embedder: str, tmp: Path, database_url: str | None = None
     baseline = Assistant(collection=f"bench-{size}", store=tmp / f"store-{size}", llm="extractive",
                          index=IndexConfig(embedder=embedder), database_url=database_url)
     baseline.ask(questions[0])
-    extractive = []
-    for question in questions[20:50]:
+    extractive, follow_up = [], []
+    for n, question in enumerate(questions[20:50], start=20):
         for assistant, times in ((bot, answer), (baseline, extractive)):
             began = time.perf_counter()
             assistant.ask(question)
             times.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()  # the third turn of a dialogue: searched with its earlier turns
+        bot.ask(question, history=questions[n - 2 : n])
+        follow_up.append((time.perf_counter() - began) * 1000)
     victim = sorted(corpus.iterdir())[len(questions) // 2].name
     began = time.perf_counter()
     bot.delete([victim])
@@ -167,6 +171,8 @@ def measure(size: int, embedder: str, tmp: Path, database_url: str | None = None
         "answer_p50_ms": round(statistics.median(answer), 2), "answerer": bot.settings.llm,
         "extractive_answer_p50_ms": round(statistics.median(extractive), 2),
         "answer_ratio_to_extractive": round(statistics.median(answer) / statistics.median(extractive), 2),
+        "follow_up_answer_p50_ms": round(statistics.median(follow_up), 2),
+        "follow_up_ratio_to_answer": round(statistics.median(follow_up) / statistics.median(answer), 2),
         "dense_p50_ms": round(statistics.median(dense), 2), "keyword_p50_ms": round(statistics.median(keyword), 2),
         "index_size_mb": folder_mb(tmp / f"store-{size}"), "peak_rss_mb": round(peak_rss_mb(), 1),
     }
