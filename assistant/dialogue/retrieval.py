@@ -1,8 +1,9 @@
 """Search a follow-up with what the dialogue is about, not only its own words.
 
 The question and the earlier user turns are embedded together (one batch), searched
-as themselves and as the dialogue, and fused by ``fusion.fuse`` with the weights
-fitted on doc2dial's training dialogues (``fit.py``). Without earlier turns this is
+as themselves and as the dialogue, each turn's hits say how well every page matches
+it, and all of it is fused by ``fusion.fuse`` with the weights fitted on doc2dial's
+training dialogues (``fit.py``). Without earlier turns this is
 exactly the hybrid retriever.
 """
 
@@ -17,6 +18,7 @@ from assistant.dialogue.turns import Turn
 from assistant.retrieval import HybridRetriever
 from assistant.text import content_words
 from assistant.types import Passage
+from index.store import Hit
 
 PAGE_HITS = 50  # chunks searched per turn for how well each page matches it (``fusion.page_evidence``)
 
@@ -86,17 +88,25 @@ class DialogueRetriever:
         }
         ranked = {name: [hit.id for hit in hits] for name, hits in ids.items()}
         pointed = collection.dense_search(history_vector(vectors[1:], w), 1) if earlier else []
-        texts = [*earlier, question]  # oldest first, as ``Rankings.pages_*`` are
-        dense = collection.dense_search_many([*vectors[1:], vectors[0]], PAGE_HITS) if w.page else []
-        keywords = [collection.keyword_search(t, PAGE_HITS) for t in texts] if w.page else []
+        dense, keywords = self.page_hits([*earlier, question], [*vectors[1:], vectors[0]])
         seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed),
                                    *(h.id for hits in (*dense, *keywords) for h in hits)]))
         source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
-        return Rankings(**ranked, source_of=source_of, cited=cited,
-                        self_contained=new_topic(question, self._margin(vectors[0], ids["question_dense"],
-                                                                         pointed, source_of), w),
-                        pages_dense=[page_matches([(h.id, h.score) for h in hits], source_of) for hits in dense],
-                        pages_keywords=[page_matches([(h.id, h.score) for h in hits], source_of) for hits in keywords])
+
+        def pages(per_text: list[list[Hit]]) -> list[dict[str, float]]:
+            return [page_matches([(h.id, h.score) for h in hits], source_of) for hits in per_text]
+
+        margin = self._margin(vectors[0], ids["question_dense"], pointed, source_of)
+        return Rankings(**ranked, source_of=source_of, cited=cited, self_contained=new_topic(question, margin, w),
+                        pages_dense=pages(dense), pages_keywords=pages(keywords))
+
+    def page_hits(self, texts: list[str], vectors: list[np.ndarray]) -> tuple[list[list[Hit]], list[list[Hit]]]:
+        """Each text's dense and keyword hits, for how well every page matches it (none when
+        the page evidence has no weight). The dense ones in one request."""
+        if not self.weights.page:
+            return [], []
+        return (self.collection.dense_search_many(vectors, PAGE_HITS),
+                [self.collection.keyword_search(text, PAGE_HITS) for text in texts])
 
     def _margin(self, question: np.ndarray, own: list, pointed: list, source_of: dict[str, str]) -> float:
         if not own or not pointed:
