@@ -20,7 +20,7 @@ from assistant.text import content_words
 from assistant.types import Passage
 from index.store import Hit
 
-PAGE_HITS = 50  # chunks searched per turn for how well each page matches it (``fusion.page_evidence``)
+PAGE_HITS = 200  # chunks searched per turn for how well each page matches it (``fusion.page_evidence``)
 
 
 def history_vector(earlier: np.ndarray, w: DialogueWeights) -> np.ndarray:
