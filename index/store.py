@@ -196,15 +196,15 @@ class VectorCollection:
 
     def query(self, vector: np.ndarray, n: int, source: str | None = None) -> list[Hit]:
         """The ``n`` nearest chunks (of document ``source`` only, when given)."""
-        where = {"source": source} if source is not None else None
-        result = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
-        return [Hit(id=i, score=1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+        return self.query_many([vector], n, source)[0]
 
-    def query_many(self, vectors: Sequence[np.ndarray], n: int) -> list[list[Hit]]:
-        """The ``n`` nearest chunks of each vector, in one request."""
+    def query_many(self, vectors: Sequence[np.ndarray], n: int, source: str | None = None) -> list[list[Hit]]:
+        """The ``n`` nearest chunks of each vector (of document ``source`` only, when given), in one request."""
         if not len(vectors):
             return []
-        result = self._collection.query(query_embeddings=list(vectors), n_results=n, include=["distances"])
+        where = {"source": source} if source is not None else None
+        result = self._collection.query(query_embeddings=list(vectors), n_results=n, where=where,
+                                        include=["distances"])
         return [[Hit(id=i, score=1.0 - d) for i, d in zip(ids, distances)]
                 for ids, distances in zip(result["ids"], result["distances"])]
 

@@ -10,9 +10,9 @@ the reader meets those with the same threshold), is searched as the assistant se
 per form, how often the quoted sentence overlaps the span the human agent answered
 from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
 ``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
-answerable turns (a smoothed quantile, as there are few of them): the SQuAD-style threshold declined a quarter of them, because a
-conversational turn ("ok tell me the requirements?") scores lower than a
-well-formed question over the same sentence.
+answerable turns (a smoothed quantile, as there are few of them): the SQuAD-style
+threshold declined a quarter of them, because a conversational turn ("ok tell me the
+requirements?") scores lower than a well-formed question over the same sentence.
 """
 
 from __future__ import annotations

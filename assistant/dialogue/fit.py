@@ -120,7 +120,7 @@ class Searcher:
             self.keywords[query] = [(h.id, h.score) for h in self.collection.keyword_search(query, PAGE_HITS)]
         return self.keywords[query]
 
-    def page_matches(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+    def pages_of(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """How well each page matches ``text``, densely and by keywords, as ``retrieval.py`` computes it."""
         return (page_matches(self.dense_hits(self.vectors[text], PAGE_HITS), self.source_of),
                 page_matches(self.keyword_hits(text), self.source_of))
@@ -136,7 +136,7 @@ class Problem:
         searcher.embed([*self.asked, *(h for t in turns for h in t.history)])
         self.question_dense = [searcher.dense(searcher.vectors[q]) for q in self.asked]
         self.question_keywords = [searcher.keyword(q) for q in self.asked]
-        self.pages = [[searcher.page_matches(text) for text in (*self.earlier(t), q)]
+        self.pages = [[searcher.pages_of(text) for text in (*self.earlier(t), q)]
                       for t, q in zip(turns, self.asked)]
         self._dense: dict[tuple, list[list[str]]] = {}
         self._margins: dict[tuple, list[float]] = {}

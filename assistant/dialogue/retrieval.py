@@ -3,8 +3,8 @@
 The question and the earlier user turns are embedded together (one batch), searched
 as themselves and as the dialogue, each turn's hits say how well every page matches
 it, and all of it is fused by ``fusion.fuse`` with the weights fitted on doc2dial's
-training dialogues (``fit.py``). Without earlier turns this is
-exactly the hybrid retriever.
+training dialogues (``fit.py``). Without earlier turns this is exactly the hybrid
+retriever.
 """
 
 from __future__ import annotations
@@ -80,15 +80,15 @@ class DialogueRetriever:
     def rankings(self, question: str, earlier: list[str], cited: list[str]) -> Rankings:
         w, collection, n = self.weights, self.collection, self.base.candidates
         vectors = np.asarray(collection.embedder.embed([question, *earlier]), dtype=np.float32)
-        ids = {
-            "question_dense": collection.dense_search(vectors[0], n),
-            "question_keywords": collection.keyword_search(question, n),
+        dense, keywords = self.page_hits([*earlier, question], [*vectors[1:], vectors[0]])
+        ids = {  # the question's own rankings are the head of its page hits when there are some
+            "question_dense": dense[-1][:n] if dense else collection.dense_search(vectors[0], n),
+            "question_keywords": keywords[-1][:n] if keywords else collection.keyword_search(question, n),
             "dialogue_dense": collection.dense_search(dialogue_vector(vectors[0], vectors[1:], w), n),
             "dialogue_keywords": collection.keyword_search(keyword_query(question, earlier, w), n),
         }
         ranked = {name: [hit.id for hit in hits] for name, hits in ids.items()}
         pointed = collection.dense_search(history_vector(vectors[1:], w), 1) if earlier else []
-        dense, keywords = self.page_hits([*earlier, question], [*vectors[1:], vectors[0]])
         seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed),
                                    *(h.id for hits in (*dense, *keywords) for h in hits)]))
         source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
