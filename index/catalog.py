@@ -186,7 +186,7 @@ class Catalog:
     def is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
 
-    def _size_bound(self) -> int:
+    def size_bound(self) -> int:
         """An upper bound on the number of chunks, read off the index in O(log n)."""
         return self._db.execute("SELECT coalesce(max(rowid), 0) FROM chunks").fetchone()[0]
 
@@ -300,7 +300,7 @@ class Catalog:
         found = sorted((t for t in unique if frequency.get(t)), key=lambda t: frequency[t])
         if not found:
             return []
-        limit = max(self._size_bound() // 5, 1)
+        limit = max(self.size_bound() // 5, 1)
         chosen = [t for t in found[:MAX_QUERY_TERMS] if frequency[t] <= limit] or found[:1]
         match = " OR ".join(f'"{t}"' for t in chosen)
         rows = self._db.execute(

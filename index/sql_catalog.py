@@ -329,6 +329,11 @@ class SqlCatalog:
     def keyword_index_size(self) -> int:
         return self.count_chunks()
 
+    def size_bound(self) -> int:
+        """The number of chunks, from the running totals (no count over the chunks)."""
+        with self.engine.connect() as c:
+            return c.execute(select(totals.c.chunks).where(self._where(totals))).scalar() or 0
+
     def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
         """BM25 over chunk headings and texts: ``(chunk id, score)``, best first; the
         same rarest-terms choice as the SQLite catalog."""

@@ -92,6 +92,15 @@ def test_a_page_every_turn_matches_clearly_outweighs_its_rank():
                 DialogueWeights(page=0.1, opening=4.0, shift=0.0))[0][0] == "b1"
 
 
+def test_a_chunk_holding_the_question_as_a_phrase_moves_up_by_its_weight():
+    own = dict(question_dense=["b1", "a1"], question_keywords=["b1", "a1"], dialogue_dense=[], dialogue_keywords=[])
+    assert fuse(_rankings(**own, question_phrases={"a1": 1.0}), DialogueWeights(prior=0.0))[0][0] == "b1"
+    assert fuse(_rankings(**own, question_phrases={"a1": 1.0}),
+                DialogueWeights(prior=0.0, question_phrases=0.5))[0][0] == "a1"
+    assert fuse(_rankings(**own, question_phrases={"a1": 0.01}),
+                DialogueWeights(prior=0.0, question_phrases=0.5))[0][0] == "b1"
+
+
 def test_page_matches_scale_each_turns_hits_between_its_weakest_and_best():
     from assistant.dialogue.fusion import page_matches
 

@@ -43,6 +43,7 @@ def test_keyword_search_on_postgresql_ranks_as_sqlite_does_after_edits_and_delet
     and the kept counts equal a recount of the postings."""
     from sqlalchemy import text
 
+    from assistant.phrases import coverage_in
     from assistant.server.database import Database, database_url, shared_catalogs
     from index.catalog import Catalog
     from index.chunking import Chunker
@@ -62,6 +63,13 @@ def test_keyword_search_on_postgresql_ranks_as_sqlite_does_after_edits_and_delet
         ours, theirs = shared.keyword_search(question, 5), local.keyword_search(question, 5)
         assert [chunk for chunk, _ in ours] == [chunk for chunk, _ in theirs], question
         assert [round(score, 3) for _, score in ours] == [round(score, 3) for _, score in theirs], question
+    # phrase coverage needs only the catalog's word counts and size, which both keep
+    question = "When does the Harwick ferry leave?"
+    found = local.chunks([chunk for chunk, _ in local.keyword_search(question, 20)])
+    texts = {chunk: record.text for chunk, record in found.items()}
+    ours, theirs = coverage_in(shared, question, texts), coverage_in(local, question, texts)
+    assert ours and ours.keys() == theirs.keys()
+    assert all(abs(ours[chunk] - theirs[chunk]) < 0.05 for chunk in ours)
     assert shared.keyword_search("Quarn", 50) and "notes-5.txt" not in {
         shared.chunks([c])[c].source for c, _ in shared.keyword_search("Quarn", 50)}
     with Database(database_url(postgres_url, None)).engine.connect() as c:

@@ -26,6 +26,7 @@ import numpy as np
 from assistant.dialogue import as_turns, rewrite
 from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse, page_matches
 from assistant.dialogue.retrieval import PAGE_HITS, dialogue_vector, history_vector, keyword_query, new_topic
+from assistant.phrases import coverage_in
 
 CANDIDATES = 30
 GRID = {
@@ -45,6 +46,7 @@ GRID = {
     "page_keywords": [0.3, 0.6, 1.0, 2.0],
     "page_question_dense": [0.5, 1.0, 2.0],
     "page_question_keywords": [0.25, 0.5, 1.0, 2.0],
+    "question_phrases": [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0],
 }
 SHIFT_SHARE = 0.25  # weight of the topic-change turns in the objective
 
@@ -96,6 +98,7 @@ class Searcher:
         self.matrix = np.stack([r[2] for r in rows])
         self.vectors: dict[str, np.ndarray] = {}
         self.keywords: dict[str, list[str]] = {}
+        self.texts = {chunk_id: record.text for chunk_id, record in collection.chunks(self.ids).items()}
 
     def embed(self, texts: list[str]) -> None:
         new = [t for t in dict.fromkeys(texts) if t not in self.vectors]
@@ -120,6 +123,10 @@ class Searcher:
             self.keywords[query] = [(h.id, h.score) for h in self.collection.keyword_search(query, PAGE_HITS)]
         return self.keywords[query]
 
+    def phrases(self, question: str, own: list[str]) -> dict[str, float]:
+        """The phrase coverage of the question's own candidates, as ``retrieval.py`` computes it."""
+        return coverage_in(self.collection.catalog, question, {c: self.texts[c] for c in dict.fromkeys(own)})
+
     def pages_of(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """How well each page matches ``text``, densely and by keywords, as ``retrieval.py`` computes it."""
         return (page_matches(self.dense_hits(self.vectors[text], PAGE_HITS), self.source_of),
@@ -136,6 +143,8 @@ class Problem:
         searcher.embed([*self.asked, *(h for t in turns for h in t.history)])
         self.question_dense = [searcher.dense(searcher.vectors[q]) for q in self.asked]
         self.question_keywords = [searcher.keyword(q) for q in self.asked]
+        self.question_phrases = [searcher.phrases(q, [*d, *k])
+                                 for q, d, k in zip(self.asked, self.question_dense, self.question_keywords)]
         self.pages = [[searcher.pages_of(text) for text in (*self.earlier(t), q)]
                       for t, q in zip(turns, self.asked)]
         self._dense: dict[tuple, list[list[str]]] = {}
@@ -184,7 +193,8 @@ class Problem:
                 question_dense=self.question_dense[i], question_keywords=self.question_keywords[i],
                 dialogue_dense=dense[i], dialogue_keywords=self.s.keyword(keyword_query(asked, earlier, w)),
                 source_of=self.s.source_of, cited=[], self_contained=new_topic(asked, margins[i], w),
-                pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]]))
+                pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]],
+                question_phrases=self.question_phrases[i]))
         return result
 
     def top_sources(self, w: DialogueWeights, history: bool = True, k: int = 5) -> list[list[str]]:

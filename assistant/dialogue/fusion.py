@@ -6,7 +6,9 @@ Rankings of chunks, each searched with a different query:
 - ``question_dense`` / ``question_keywords``: the question alone;
 - ``dialogue_dense``: the question's vector plus the earlier user turns' vectors,
   weighted by recency (``decay`` per turn back) and the opening turn by ``opening``;
-- ``dialogue_keywords``: BM25 over the question joined with the last ``keyword_turns`` user turns.
+- ``dialogue_keywords``: BM25 over the question joined with the last ``keyword_turns`` user turns;
+and, for the question's own candidates, ``question_phrases`` × how much of the question
+they hold as its adjacent words (``assistant/phrases.py``) × what a first rank is worth.
 
 Each contributes ``weight / (RRF_K + rank)``; a document ranked high by the dialogue's
 rankings or cited by an earlier answer adds ``prior`` × its own reciprocal rank to
@@ -51,6 +53,7 @@ class DialogueWeights:
     page_keywords: float = 1.0  # an earlier turn's keyword match of a page against its dense one
     page_question_dense: float = 1.0
     page_question_keywords: float = 0.5
+    question_phrases: float = 0.0
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> "DialogueWeights":
@@ -77,6 +80,7 @@ class Rankings:
     # per text searched (the earlier user turns oldest first, then the question): page -> match in [0, 1]
     pages_dense: list[dict[str, float]] = field(default_factory=list)
     pages_keywords: list[dict[str, float]] = field(default_factory=list)
+    question_phrases: dict[str, float] = field(default_factory=dict)  # chunk -> phrase coverage
 
 
 def page_matches(hits: list[tuple[str, float]], source_of: dict[str, str]) -> dict[str, float]:
@@ -102,6 +106,9 @@ def fuse(r: Rankings, w: DialogueWeights, history: bool = True) -> list[tuple[st
     scores: dict[str, float] = {}
     _reciprocal(r.question_dense, w.question_dense, scores)
     _reciprocal(r.question_keywords, w.question_keywords, scores)
+    if w.question_phrases:
+        for chunk, share in r.question_phrases.items():
+            scores[chunk] = scores.get(chunk, 0.0) + w.question_phrases * share / (RRF_K + 1)
     if history:
         keep = w.shift if r.self_contained else 1.0
         _reciprocal(r.dialogue_dense, keep * w.dialogue_dense, scores)

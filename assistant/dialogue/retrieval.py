@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse, page_matches
 from assistant.dialogue.turns import Turn
+from assistant.phrases import coverage_in
 from assistant.retrieval import HybridRetriever
 from assistant.text import content_words
 from assistant.types import Passage
@@ -91,14 +92,24 @@ class DialogueRetriever:
         pointed = collection.dense_search(history_vector(vectors[1:], w), 1) if earlier else []
         seen = list(dict.fromkeys([*(c for ranking in ranked.values() for c in ranking), *(h.id for h in pointed),
                                    *(h.id for hits in (*dense, *keywords) for h in hits)]))
-        source_of = {chunk_id: record.source for chunk_id, record in collection.chunks(seen).items()}
+        records = collection.chunks(seen)
+        source_of = {chunk_id: record.source for chunk_id, record in records.items()}
 
         def pages(per_text: list[list[Hit]]) -> list[dict[str, float]]:
             return [page_matches([(h.id, h.score) for h in hits], source_of) for hits in per_text]
 
         margin = self._margin(vectors[0], ids["question_dense"], pointed, source_of)
         return Rankings(**ranked, source_of=source_of, cited=cited, self_contained=new_topic(question, margin, w),
-                        pages_dense=pages(dense), pages_keywords=pages(keywords))
+                        pages_dense=pages(dense), pages_keywords=pages(keywords),
+                        question_phrases=self.phrases(question, [*ranked["question_dense"],
+                                                                 *ranked["question_keywords"]], records))
+
+    def phrases(self, question: str, own: list[str], records: dict) -> dict[str, float]:
+        """The phrase coverage of the question's own candidates (none when it has no weight)."""
+        if not self.weights.question_phrases:
+            return {}
+        return coverage_in(self.collection.catalog, question,
+                         {c: records[c].text for c in dict.fromkeys(own) if c in records})
 
     def page_hits(self, texts: list[str], vectors: list[np.ndarray]) -> tuple[list[list[Hit]], list[list[Hit]]]:
         """Each text's dense and keyword hits, for how well every page matches it (none when
