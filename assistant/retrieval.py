@@ -59,13 +59,14 @@ class HybridRetriever:
         fused, records = self.fused(query, rankings)
         return self.top(fused, k, records)
 
-    def fused(self, query: str, rankings: list[list[Hit]]) -> tuple[list[tuple[str, float]], dict]:
+    def fused(self, query: str, rankings: list[list[Hit]]) -> tuple[list[tuple[str, float]], dict | None]:
         """``rankings`` fused, each chunk with ``phrase_weight`` × its phrase coverage
-        (``phrases.py``) as a first rank is worth; with the records of those chunks, fetched once."""
-        records = self.collection.chunks(list(dict.fromkeys(hit.id for ranking in rankings for hit in ranking)))
+        (``phrases.py``) as a first rank is worth; with the records of those chunks, fetched
+        once (None without phrases: ``top`` then fetches only the chunks it shows)."""
         fused = reciprocal_rank_fusion(rankings)
         if not self.phrase_weight:
-            return fused, records
+            return fused, None
+        records = self.collection.chunks([chunk_id for chunk_id, _ in fused])
         return with_phrases(fused, self.phrase_weight, coverage_in(
             self.collection.catalog, query, {i: r.text for i, r in records.items()})), records
 

@@ -61,6 +61,6 @@ def test_retrieval_puts_the_passage_naming_the_phrase_first(tmp_path):
     bot = Assistant(collection="phrases", store=tmp_path / "store")
     bot.index([docs])
     question = "What is the Debian package checker called?"
-    with_phrases = HybridRetriever(bot.collection, k=3).retrieve(question)
-    assert with_phrases[0].source == "tools.txt"
+    passages = HybridRetriever(bot.collection, k=3).retrieve(question)
+    assert passages[0].source == "tools.txt"
     assert bot.ask(question).short_answer == "lintian"
