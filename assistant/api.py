@@ -87,12 +87,13 @@ class Assistant:
     def pipeline(self) -> Pipeline:
         from assistant.dialogue.retrieval import DialogueRetriever
 
+        from assistant.spelling import Speller
         from assistant.tables import TableAnswerer
 
         extras = self.collection.extras
         tables = TableAnswerer(extras, llm=getattr(self.answerer, "llm", None))  # text-to-SQL when an LLM is set
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
-                        tables=tables, scans=extras.scans_of)
+                        tables=tables, scans=extras.scans_of, speller=Speller(self.collection.catalog))
 
     @cached_property
     def chain(self):
@@ -155,7 +156,8 @@ class Assistant:
         """Yield pieces of the answer as they are produced, then the final ``Answer``."""
         question = _checked(question)
         steps = self.pipeline
-        yield from steps.stream(steps.retrieve(steps.condense({"question": question, "history": list(history)})))
+        yield from steps.stream(steps.retrieve(steps.respell(steps.condense({"question": question,
+                                                                              "history": list(history)}))))
 
 
 def _checked(question: str) -> str:

@@ -1,4 +1,4 @@
-"""The answering pipeline as LangChain Runnables: rewrite the follow-up, retrieve,
+"""The answering pipeline as LangChain Runnables: rewrite the follow-up, respell it, retrieve,
 answer. ``Assistant.chain`` is what other LangChain code composes with."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ def build_chain(pipeline: Pipeline) -> Runnable:
     """``{"question", "history"}`` (or a plain question) in, an ``Answer`` out."""
     return (
         RunnableLambda(pipeline.condense, name="condense_question")
+        | RunnableLambda(pipeline.respell, name="respell")
         | RunnableLambda(pipeline.retrieve, name="retrieve")
         | RunnableLambda(pipeline.answer, name="answer")
     )

@@ -1,4 +1,4 @@
-"""The answering steps — condense the follow-up, retrieve, answer — as plain
+"""The answering steps — condense the follow-up, respell, retrieve, answer — as plain
 functions over a dict. ``Assistant.ask`` runs them directly (no LangChain import on
 the command line's hot path); ``assistant.chain`` wraps the same steps as named
 LangChain Runnables. Answering goes to the table answerer when the best passage is a
@@ -17,6 +17,7 @@ from assistant.dialogue.retrieval import DialogueRetriever
 from assistant.types import Answer
 
 if TYPE_CHECKING:
+    from assistant.spelling import Speller
     from assistant.tables import TableAnswerer
     from index.extras import ScanNotes
 
@@ -38,8 +39,9 @@ def as_input(value: Any) -> dict:
 
 class Pipeline:
     def __init__(self, retriever: DialogueRetriever, answerer: Answerer, history_mode: str = "dialogue",
-                 tables: TableAnswerer | None = None, scans: ScanLookup | None = None):
+                 tables: TableAnswerer | None = None, scans: ScanLookup | None = None, speller: Speller | None = None):
         self.retriever = retriever
+        self.speller = speller
         self.answerer = answerer
         self.history_mode = history_mode
         self.tables = tables
@@ -51,6 +53,12 @@ class Pipeline:
             data["history"] = []
         return {**data, "rewritten": rewrite.condense(data["question"], data["history"], self.history_mode,
                                                        getattr(self.answerer, "rewrite", None))}
+
+    def respell(self, data: dict) -> dict:
+        """The condensed question with its misspelt words as the collection spells them."""
+        if self.speller is None:
+            return data
+        return {**data, "rewritten": self.speller.respell(data["rewritten"])}
 
     def retrieve(self, data: dict) -> dict:
         turns = data["history"] if self.history_mode == "dialogue" else []
@@ -89,7 +97,7 @@ class Pipeline:
         return self.tables.answer(data["question"], data["passages"], rewritten=self._rewritten(data))
 
     def run(self, value: Any) -> Answer:
-        return self.answer(self.retrieve(self.condense(value)))
+        return self.answer(self.retrieve(self.respell(self.condense(value))))
 
     @staticmethod
     def _rewritten(data: dict) -> str | None:

@@ -44,6 +44,7 @@ def test_keyword_search_on_postgresql_ranks_as_sqlite_does_after_edits_and_delet
     from sqlalchemy import text
 
     from assistant.phrases import coverage_in
+    from assistant.spelling import Speller
     from assistant.server.database import Database, database_url, shared_catalogs
     from index.catalog import Catalog
     from index.chunking import Chunker
@@ -70,6 +71,9 @@ def test_keyword_search_on_postgresql_ranks_as_sqlite_does_after_edits_and_delet
     ours, theirs = coverage_in(shared, question, texts), coverage_in(local, question, texts)
     assert ours and ours.keys() == theirs.keys()
     assert all(abs(ours[chunk] - theirs[chunk]) < 0.05 for chunk in ours)
+    # so does respelling, which needs its word counts, keyword search and chunk texts
+    assert Speller(shared).respell("When does the Harwik ferry leave?") == "When does the Harwick ferry leave?"
+    assert Speller(local).respell("When does the Harwik ferry leave?") == "When does the Harwick ferry leave?"
     assert shared.keyword_search("Quarn", 50) and "notes-5.txt" not in {
         shared.chunks([c])[c].source for c, _ in shared.keyword_search("Quarn", 50)}
     with Database(database_url(postgres_url, None)).engine.connect() as c:

@@ -29,8 +29,13 @@ def test_writing_the_fit_keeps_the_dialogue_threshold_fitted_beside_it(tmp_path)
     shutil.copy(shipped_weights(None), weights)
     (tmp_path / "calibration.json").write_text(json.dumps({"threshold": 0.0, "dialogue_threshold": -7.5,
                                                             "dialogue_fit": {"command": "earlier"}}))
-    assert main(["--data", str(data), "--weights", str(weights), "--write"]) == 0
+    reads = tmp_path / "reads.json.gz"
+    assert main(["--data", str(data), "--weights", str(weights), "--write", "--reads", str(reads)]) == 0
     written = json.loads((tmp_path / "calibration.json").read_text())
+    # a refit from the saved reads, without the reader, gives the same fit
+    weights.unlink()
+    assert main(["--data", str(data), "--weights", str(weights), "--write", "--reads", str(reads)]) == 0
+    assert json.loads((tmp_path / "calibration.json").read_text()) == written
     assert written["dialogue_threshold"] == -7.5 and written["dialogue_fit"] == {"command": "earlier"}
     assert written["rank_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
     assert written["dev"]["f1"] > 0.5  # four plain questions over three paragraphs: the reader gets most right

@@ -15,6 +15,7 @@ fitted on ``../shared/evals``: those suites (and their hidden twins) measure it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 import tempfile
@@ -184,6 +185,16 @@ def dialogue_fit(target: Path) -> dict:
     return {k: kept[k] for k in ("dialogue_threshold", "dialogue_fit") if k in kept}
 
 
+def save_reads(by_source: dict[str, list[Read]], path: Path) -> None:
+    with gzip.open(path, "wt") as handle:
+        json.dump({name: [asdict(r) for r in reads] for name, reads in by_source.items()}, handle)
+
+
+def load_reads(path: Path) -> dict[str, list[Read]]:
+    with gzip.open(path, "rt") as handle:
+        return {name: [Read(**r) for r in reads] for name, reads in json.load(handle).items()}
+
+
 def source_splits(split: data.Split) -> dict[str, data.Split]:
     """One split per source, each with only its own paragraphs (indexed as its own collection)."""
     result = {}
@@ -205,14 +216,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", help="reader weights (default: the shipped ones)")
     parser.add_argument("--k", type=int, default=5, help="passages read per question, as the assistant reads them")
     parser.add_argument("--limit", type=int, help="only the first N questions of each file (trials, tests)")
+    parser.add_argument("--reads", type=Path, help="a .json.gz of what the reader read: written after reading, "
+                        "loaded instead of reading when it exists (refits without the reader)")
     parser.add_argument("--write", action="store_true", help=f"write the fit to the package's weights/{CALIBRATION}")
     args = parser.parse_args(argv)
     split = data.load_split([d / "dev.jsonl.gz" for d in args.data], args.limit)
     splits = source_splits(split)
-    by_source = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for n, (name, part) in enumerate(splits.items()):
-            by_source[name] = collect(part, args.weights, args.k, Path(folder) / f"s{n}")
+    if args.reads and args.reads.exists():
+        by_source = load_reads(args.reads)
+    else:
+        by_source = {}
+        with tempfile.TemporaryDirectory() as folder:
+            for n, (name, part) in enumerate(splits.items()):
+                by_source[name] = collect(part, args.weights, args.k, Path(folder) / f"s{n}")
+        if args.reads:
+            save_reads(by_source, args.reads)
     calibration, result = fit(by_source)
     described = ", ".join(f"{name} ({len(part.questions)} questions over {len(part.contexts)} paragraphs)"
                           for name, part in splits.items())
