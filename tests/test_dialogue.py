@@ -1,6 +1,8 @@
 """Turns with roles, what a turn asks, and how a dialogue's rankings are fused:
 logic tests over plain data (the real-model tests are in test_dialogue_surfaces.py)."""
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.dialogue import Turn, as_turns, rewrite
@@ -99,6 +101,22 @@ def test_a_chunk_holding_the_question_as_a_phrase_moves_up_by_its_weight():
                 DialogueWeights(prior=0.0, question_phrases=0.5))[0][0] == "a1"
     assert fuse(_rankings(**own, question_phrases={"a1": 0.01}),
                 DialogueWeights(prior=0.0, question_phrases=0.5))[0][0] == "b1"
+
+
+def test_a_follow_up_that_names_little_leans_on_the_dialogue_by_how_little():
+    """Its own rankings prefer page b, the dialogue's page a; the question counts in proportion
+    to how much it names, up to ``vague_below``."""
+    from assistant.dialogue.fusion import specificity
+
+    own = dict(question_dense=["b1", "b2"], question_keywords=["b1", "b2"], dialogue_dense=["a1", "a2"],
+               dialogue_keywords=[])
+    weights = DialogueWeights(prior=0.0, dialogue_dense=1.5, question_dense=1.0, question_keywords=1.0)
+    vague = specificity("what can i do to get some benefit")
+    specific = specificity("How do I transfer my Post-9/11 GI Bill education benefits to my children?")
+    assert vague < 8.0 < specific
+    assert fuse(_rankings(**own, specificity=vague), weights)[0][0] == "b1"
+    assert fuse(_rankings(**own, specificity=vague), replace(weights, vague_below=8.0))[0][0] == "a1"
+    assert fuse(_rankings(**own, specificity=specific), replace(weights, vague_below=8.0))[0][0] == "b1"
 
 
 def test_page_matches_scale_each_turns_hits_between_its_weakest_and_best():

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.dialogue import as_turns, rewrite
-from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse, page_matches
+from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse, page_matches, specificity
 from assistant.dialogue.retrieval import PAGE_HITS, dialogue_vector, history_vector, keyword_query, new_topic
 from assistant.phrases import coverage_in
 
@@ -47,6 +47,7 @@ GRID = {
     "page_question_dense": [0.5, 1.0, 2.0],
     "page_question_keywords": [0.25, 0.5, 1.0, 2.0],
     "question_phrases": [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0],
+    "vague_below": [0.0, 4.0, 6.0, 8.0, 10.0, 14.0, 20.0],
 }
 SHIFT_SHARE = 0.25  # weight of the topic-change turns in the objective
 
@@ -145,6 +146,7 @@ class Problem:
         self.question_keywords = [searcher.keyword(q) for q in self.asked]
         self.question_phrases = [searcher.phrases(q, [*d, *k])
                                  for q, d, k in zip(self.asked, self.question_dense, self.question_keywords)]
+        self.specificity = [specificity(q) for q in self.asked]
         self.pages = [[searcher.pages_of(text) for text in (*self.earlier(t), q)]
                       for t, q in zip(turns, self.asked)]
         self._dense: dict[tuple, list[list[str]]] = {}
@@ -194,7 +196,7 @@ class Problem:
                 dialogue_dense=dense[i], dialogue_keywords=self.s.keyword(keyword_query(asked, earlier, w)),
                 source_of=self.s.source_of, cited=[], self_contained=new_topic(asked, margins[i], w),
                 pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]],
-                question_phrases=self.question_phrases[i]))
+                question_phrases=self.question_phrases[i], specificity=self.specificity[i]))
         return result
 
     def top_sources(self, w: DialogueWeights, history: bool = True, k: int = 5) -> list[list[str]]:

@@ -21,6 +21,10 @@ matching clearly is worth more than its rank. ``page_evidence`` adds, to each ch
 ``page`` × how well its page matches every turn (each turn's best chunk score on that
 page, scaled to its own hits: 1 for the best, 0 for the weakest), weighted by recency
 like the dense query, and the question's own by ``page_question_*``.
+
+A follow-up that names little ("what can i do to get some benefit", four turns after
+"Agent Orange") matches pages by its few words; its own rankings and page matches count
+in proportion to how much it names (``specificity``), up to ``vague_below``.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class DialogueWeights:
     page_question_dense: float = 1.0
     page_question_keywords: float = 0.5
     question_phrases: float = 0.0
+    vague_below: float = 0.0  # a question naming less than this much (``specificity``) counts for less; 0: off
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> "DialogueWeights":
@@ -81,6 +86,7 @@ class Rankings:
     pages_dense: list[dict[str, float]] = field(default_factory=list)
     pages_keywords: list[dict[str, float]] = field(default_factory=list)
     question_phrases: dict[str, float] = field(default_factory=dict)  # chunk -> phrase coverage
+    specificity: float = 0.0  # how much the question names (``specificity``)
 
 
 def page_matches(hits: list[tuple[str, float]], source_of: dict[str, str]) -> dict[str, float]:
@@ -95,6 +101,19 @@ def page_matches(hits: list[tuple[str, float]], source_of: dict[str, str]) -> di
     return {page: (score - low) / (high - low) if high > low else 1.0 for page, score in best.items()}
 
 
+def specificity(question: str) -> float:
+    """The summed informativeness of the question's topic words ("what can i do to get some
+    benefit" names little: "benefit"; "how do I transfer my Post-9/11 GI Bill" names much)."""
+    from assistant.answerers.topic import TOPIC_WEIGHT, informativeness
+
+    return sum(w for w in informativeness(question).values() if w >= TOPIC_WEIGHT)
+
+
+def own_share(r: Rankings, w: DialogueWeights) -> float:
+    """How much the question's own rankings count: all of it, unless it names less than ``vague_below``."""
+    return 1.0 if not w.vague_below else min(1.0, r.specificity / w.vague_below)
+
+
 def _reciprocal(ranking: list[str], weight: float, into: dict[str, float]) -> None:
     if weight:
         for rank, chunk in enumerate(ranking):
@@ -104,11 +123,12 @@ def _reciprocal(ranking: list[str], weight: float, into: dict[str, float]) -> No
 def fuse(r: Rankings, w: DialogueWeights, history: bool = True) -> list[tuple[str, float]]:
     """``(chunk id, score)`` best first. ``history=False``: the question's rankings only."""
     scores: dict[str, float] = {}
-    _reciprocal(r.question_dense, w.question_dense, scores)
-    _reciprocal(r.question_keywords, w.question_keywords, scores)
+    own = own_share(r, w) if history else 1.0
+    _reciprocal(r.question_dense, own * w.question_dense, scores)
+    _reciprocal(r.question_keywords, own * w.question_keywords, scores)
     if w.question_phrases:
         for chunk, share in r.question_phrases.items():
-            scores[chunk] = scores.get(chunk, 0.0) + w.question_phrases * share / (RRF_K + 1)
+            scores[chunk] = scores.get(chunk, 0.0) + own * w.question_phrases * share / (RRF_K + 1)
     if history:
         keep = w.shift if r.self_contained else 1.0
         _reciprocal(r.dialogue_dense, keep * w.dialogue_dense, scores)
@@ -135,7 +155,8 @@ def page_evidence(r: Rankings, w: DialogueWeights, keep: float = 1.0) -> dict[st
         recency[0] += keep * w.opening
     parts = [(matches, weight) for i in range(n)
              for matches, weight in ((r.pages_dense[i], recency[i]), (r.pages_keywords[i], recency[i] * w.page_keywords))]
-    parts += [(r.pages_dense[n], w.page_question_dense), (r.pages_keywords[n], w.page_question_keywords)]
+    own = own_share(r, w)
+    parts += [(r.pages_dense[n], own * w.page_question_dense), (r.pages_keywords[n], own * w.page_question_keywords)]
     total = sum(weight for _, weight in parts)
     evidence: dict[str, float] = {}
     for matches, weight in parts if total else ():

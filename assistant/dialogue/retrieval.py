@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse, page_matches
+from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse, page_matches, specificity
 from assistant.dialogue.turns import Turn
 from assistant.phrases import coverage_in
 from assistant.retrieval import HybridRetriever
@@ -100,6 +100,7 @@ class DialogueRetriever:
 
         margin = self._margin(vectors[0], ids["question_dense"], pointed, source_of)
         return Rankings(**ranked, source_of=source_of, cited=cited, self_contained=new_topic(question, margin, w),
+                        specificity=specificity(question) if w.vague_below else 0.0,
                         pages_dense=pages(dense), pages_keywords=pages(keywords),
                         question_phrases=self.phrases(question, [*ranked["question_dense"],
                                                                  *ranked["question_keywords"]], records))
