@@ -4,10 +4,11 @@ reader, reading a different word, declines.
 
 A word is respelt only when the collection holds no word of its stem, when it is rare in
 English (a typo or an unfamiliar name, not an everyday word the documents happen not to
-use: ``RARE_ZIPF``), and when one edit (a letter dropped, added or changed, or two
-swapped) gives a word that a chunk holding its stem spells exactly so. Of several, the
-one in most chunks. The respelt question is the one searched and read, and the one shown
-as the rewritten question, so the user sees what was asked.
+use: ``RARE_ZIPF``; or a common misspelling of a much commoner word: ``COMMON_ZIPF``),
+and when one edit (a letter dropped, added or changed, or two swapped) gives a word that
+a chunk holding its stem spells exactly so. Of several, the one in most chunks. The
+respelt question is the one searched and read, and the one shown as the rewritten
+question, so the user sees what was asked.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ MIN_LETTERS = 6  # shorter words are one edit away from too many others
 MAX_LETTERS = 30  # longer runs of letters are codes or hashes, not misspelt words
 RARE_ZIPF = 2.0  # Zipf frequency in English (wordfreq) below which an absent word may be a misspelling
 COMMON_ZIPF = 3.0  # below this, an absent word may be a common misspelling ("recieve" is 2.75) ...
-COMMONER_BY = 1.5  # ... when its respelling is this much commoner in English ("receive" is 4.96)
+COMMONER_BY = 1.5  # ... when its respelling is this much commoner in English ("receive" is 4.85)
 CHUNKS_CHECKED = 3  # chunks holding a candidate's stem searched for its exact spelling
 MAX_WORDS = 4  # absent words respelt per question (each costs a lookup of ~50 x its length spellings)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
