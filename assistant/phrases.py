@@ -5,8 +5,9 @@ that says "package" and "checker" in different sentences look alike. Here each p
 the question's adjacent content words (stemmed, stopwords out, as the keyword index
 holds them: "debian packag", "packag checker") is looked for as a pair within each
 sentence of a candidate. A candidate's coverage is the share of the question's pairs
-(those whose words the collection holds) it holds, each pair weighted by its rarer word's inverse document frequency: 1 when
-it holds them all, little when it shares only a common pair ("unit state").
+(those whose words the collection holds) it holds, each pair weighted by its rarer
+word's inverse document frequency: 1 when it holds them all, little when it shares only
+a common pair ("unit state").
 ``retrieval.py`` adds it to the fused ranks.
 
 A coverage, not a ranking: as a third ranking fused by reciprocal rank, any chunk

@@ -54,12 +54,6 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def suspect(word: str) -> bool:
-    lowered = word.lower()
-    return (MIN_LETTERS <= len(lowered) <= MAX_LETTERS and lowered.isascii() and lowered not in STOPWORDS
-            and zipf(lowered) < max(RARE_ZIPF, COMMON_ZIPF))
-
-
 def same_case(word: str, like: str) -> str:
     if like.isupper():
         return word.upper()
@@ -67,12 +61,19 @@ def same_case(word: str, like: str) -> str:
 
 
 class Speller:
-    def __init__(self, vocabulary: Vocabulary):
+    def __init__(self, vocabulary: Vocabulary, rare_zipf: float = RARE_ZIPF, common_zipf: float = COMMON_ZIPF):
         self.vocabulary = vocabulary
+        self.rare_zipf = rare_zipf
+        self.common_zipf = common_zipf
+
+    def suspect(self, word: str) -> bool:
+        lowered = word.lower()
+        return (MIN_LETTERS <= len(lowered) <= MAX_LETTERS and lowered.isascii() and lowered not in STOPWORDS
+                and zipf(lowered) < max(self.rare_zipf, self.common_zipf))
 
     def respell(self, text: str) -> str:
         """``text`` with each misspelt word replaced (its case kept), the rest as it was."""
-        words = {m.group() for m in _WORD.finditer(text) if suspect(m.group())}
+        words = {m.group() for m in _WORD.finditer(text) if self.suspect(m.group())}
         if not words:
             return text
         held = self.vocabulary.term_frequencies([stem(w.lower()) for w in words])
@@ -89,7 +90,8 @@ class Speller:
         for candidate in edits(word):
             by_stem.setdefault(stem(candidate), []).append(candidate)
         counts = self.vocabulary.term_frequencies(list(by_stem))
-        floor = zipf(word) + COMMONER_BY if zipf(word) >= RARE_ZIPF else None
+        currency = zipf(word)
+        floor = currency + COMMONER_BY if currency >= self.rare_zipf else None
         for found in sorted(counts, key=lambda s: -counts[s]):
             spelt = self.spelt(by_stem[found])
             if spelt and (floor is None or zipf(spelt) >= floor):
