@@ -72,3 +72,13 @@ def test_the_reader_keeps_command_file_and_option_names_whole(question, passage,
     (span,) = load_reader().read(question, [passage])
     assert passage[span.start : span.end] == span.text
     assert expected in span.text and len(span.text) <= len(expected) + 12
+
+
+def test_a_reason_longer_than_thirty_word_pieces_is_the_answer_whole():
+    from assistant.reader import load_reader
+
+    passage = ("The council closed the Mill Street bridge in March. It closed the bridge because inspectors "
+               "found that the steel cables holding the deck had corroded so badly that they could no longer "
+               "carry the weight of buses and delivery lorries safely. It will reopen in 2027.")
+    (span,) = load_reader().read("Why did the council close the bridge?", [passage])
+    assert span.text.startswith("because inspectors found") and span.text.endswith("lorries safely")

@@ -3,7 +3,7 @@
 import pytest
 import numpy as np
 
-from assistant.reader.spans import best_spans
+from assistant.reader.spans import ANSWER_LENGTH, SpanLength, best_spans, top_spans
 
 
 def scores(peaks_start, peaks_end, n=8):
@@ -28,6 +28,38 @@ def test_a_span_never_crosses_a_line_when_lines_are_given():
     [kept] = best_spans(start, end, context_starts=[1], lengths=[7], lines=lines)
     assert (free.start_token, free.end_token) == (2, 6)
     assert (kept.start_token, kept.end_token) == (5, 6)
+
+
+def long_answer(extra: float, n: int = 60):
+    """A 41-token span (tokens 5..45) whose start and end each score ``extra`` logits above
+    those of a 2-token span (20..21)."""
+    return scores({5: 4.0 + extra, 20: 4.0}, {45: 4.0 + extra, 21: 4.0}, n=n)
+
+
+def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_clearly():
+    extra = ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) + 0.5
+    start, end = long_answer(extra)
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
+    assert (span.start_token, span.end_token) == (5, 45)
+    # what ranks the passage and decides a decline stays its best span of the usual
+    # length (5..21 or 20..45: 8 + extra against the null's -10), as calibrated
+    assert span.evidence == pytest.approx(8.0 + extra + 10.0)
+    assert span.margin > span.evidence
+
+
+def test_a_long_span_loses_to_a_short_one_it_beats_by_less_than_its_length_costs():
+    start, end = long_answer(extra=ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) - 0.1)
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
+    assert span.end_token - span.start_token < ANSWER_LENGTH.free
+
+
+def test_no_span_is_longer_than_the_cap():
+    start, end = scores({1: 9.0}, {59: 9.0}, n=60)
+    capped = SpanLength(cap=40, free=30, penalty=0.0)
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59], length=capped)
+    assert span.end_token - span.start_token < 40
+    [[best, *_]] = top_spans(start, end, context_starts=[1], lengths=[59], length=capped, k=3)
+    assert best == span
 
 
 @pytest.mark.parametrize("text, cut, whole", [

@@ -119,7 +119,7 @@ class ReaderAnswerer:
         """The passages read (all retrieved, or the first ``max_passages``), best first by the fused score."""
         passages = passages[: self.max_passages] if self.max_passages else passages
         spans = self._reader().read(question, [p.text for p in passages], candidates=CANDIDATES)
-        scored = [(self.calibration.fuse(s.margin, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
+        scored = [(self.calibration.fuse(s.evidence, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 
     def settled(self, query: str, ranked: list[tuple[float, Passage, ReaderSpan]]) -> tuple[float, Passage, ReaderSpan]:

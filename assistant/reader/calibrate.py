@@ -60,7 +60,7 @@ def collect(split: data.Split, weights: str | None, k: int, store: Path) -> list
     for n, q in enumerate(split.questions):
         passages = bot.retriever.retrieve(q.question)
         spans = reader.read(q.question, [p.text for p in passages])
-        reads.append(Read([a for a, _ in q.answers], [s.margin for s in spans], [short_form(s.text) for s in spans],
+        reads.append(Read([a for a, _ in q.answers], [s.evidence for s in spans], [short_form(s.text) for s in spans],
                           [p.source == f"p{q.context}" for p in passages], topic.absent_share(q.question, frequencies)))
         if n % 200 == 0:
             print(f"{n}/{len(split.questions)} questions read", file=sys.stderr, flush=True)

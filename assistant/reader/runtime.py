@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.errors import ConfigError
 from assistant.reader.names import name_in
-from assistant.reader.spans import top_spans, whole_words
+from assistant.reader.spans import ANSWER_LENGTH, SpanLength, top_spans, whole_words
 from assistant.reader.windows import Encoder, batch
 from index.embedders.minilm import model_folder
 
@@ -35,6 +35,13 @@ class ReaderSpan:
     text: str
     margin: float  # span score minus the "no answer" score of its window; > 0: the reader prefers the span
     runners_up: tuple["ReaderSpan", ...] = ()  # the passage's next best spans, best first
+    usual_margin: float | None = None  # the passage's best ``WindowSpan.evidence`` (None: ``margin``)
+
+    @property
+    def evidence(self) -> float:
+        """What ranks the passage and decides a decline: the margin of its best span of the
+        usual length (``spans.SpanLength.free``), whatever the length of the span given."""
+        return self.margin if self.usual_margin is None else self.usual_margin
 
 
 def weights_folder() -> Path:
@@ -47,10 +54,11 @@ across one (an FAQ's question line, ending in "?", runs on into its answer)."""
 
 
 class Reader:
-    def __init__(self, run: Run, encoder: Encoder, batch_size: int = 16):
+    def __init__(self, run: Run, encoder: Encoder, batch_size: int = 16, length: SpanLength = ANSWER_LENGTH):
         self.run = run
         self.encoder = encoder
         self.batch_size = batch_size
+        self.length = length
 
     def read(self, question: str, texts: list[str], candidates: int = 1) -> list[ReaderSpan]:
         """The best span of each passage (one per passage, in order), with up to
@@ -67,9 +75,11 @@ class Reader:
             start, end = self.run(batch(part))
             lines = [np.searchsorted(breaks[w.passage], w.offsets[:, 0], side="right") for w in part]
             spans.extend(top_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part],
-                                   lines=lines, k=candidates))
+                                   self.length, lines=lines, k=candidates))
         found: dict[int, dict[tuple[int, int], ReaderSpan]] = {}
+        evidence = [-np.inf] * len(texts)
         for window, window_spans in zip(windows, spans):
+            evidence[window.passage] = max(evidence[window.passage], window_spans[0].evidence)
             for span in window_spans:
                 first, last = whole_words(texts[window.passage],
                                           int(window.offsets[span.start_token - window.context_start][0]),
@@ -82,7 +92,7 @@ class Reader:
         result = []
         for i in range(len(texts)):
             ranked = sorted(found[i].values(), key=lambda s: -s.margin)
-            result.append(replace(ranked[0], runners_up=tuple(ranked[1:candidates])))
+            result.append(replace(ranked[0], runners_up=tuple(ranked[1:candidates]), usual_margin=float(evidence[i])))
         return result
 
 

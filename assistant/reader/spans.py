@@ -8,52 +8,74 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_ANSWER_TOKENS = 30
+
+@dataclass(frozen=True)
+class SpanLength:
+    """How long an answer span may be. A span is free up to ``free`` tokens (SQuAD's usual
+    cap); each token beyond costs ``penalty`` logits, up to ``cap``, so a clause or a procedure
+    is the answer when the reader clearly marks its end. Chosen on the reader dev splits:
+    ``python -m evals.answer_length`` (docs/answer-length.md)."""
+
+    cap: int = 96
+    free: int = 30
+    penalty: float = 0.05
+
+
+ANSWER_LENGTH = SpanLength()
 
 
 @dataclass(frozen=True)
 class WindowSpan:
     start_token: int  # positions in the window
     end_token: int
-    score: float  # start + end logits of the span
+    score: float  # start + end logits of the span (less the long-span penalty)
     null: float  # start + end logits at [CLS]
+    usual: float = -np.inf  # the window's best score of a span of at most ``SpanLength.free`` tokens
 
     @property
     def margin(self) -> float:
         """How much the span beats "no answer"; > 0 when the reader prefers the span."""
         return self.score - self.null
 
+    @property
+    def evidence(self) -> float:
+        """How much the window's best answer of the usual length beats "no answer": what
+        ranks passages and decides declines, so that the fusion weight and thresholds
+        fitted on such spans keep their meaning whatever span is quoted."""
+        return self.usual - self.null
+
 
 def best_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
-               max_tokens: int = MAX_ANSWER_TOKENS, lines: list[np.ndarray] | None = None) -> list[WindowSpan]:
+               length: SpanLength = ANSWER_LENGTH, lines: list[np.ndarray] | None = None) -> list[WindowSpan]:
     """The best span in each window's passage tokens (``top_spans`` with one per window)."""
-    return [spans[0] for spans in top_spans(start, end, context_starts, lengths, max_tokens, lines, k=1)]
+    return [spans[0] for spans in top_spans(start, end, context_starts, lengths, length, lines, k=1)]
 
 
 def top_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], lengths: list[int],
-              max_tokens: int = MAX_ANSWER_TOKENS, lines: list[np.ndarray] | None = None,
+              length: SpanLength = ANSWER_LENGTH, lines: list[np.ndarray] | None = None,
               k: int = 1) -> list[list[WindowSpan]]:
     """The ``k`` best spans in each window's passage tokens, best first: end not before
-    start, at most ``max_tokens`` long, and, given each token's line number (``lines``:
-    lines end where a list item, a table row or a paragraph does), within one line.
-    ``lengths`` counts each window's passage tokens."""
+    start, at most ``length.cap`` long (scored down beyond ``length.free``), and, given
+    each token's line number (``lines``: lines end where a list item, a table row or a
+    paragraph does), within one line. ``lengths`` counts each window's passage tokens."""
     result = []
     for row, (first, count) in enumerate(zip(context_starts, lengths)):
         s = np.asarray(start[row, first : first + count], dtype=np.float64)
         e = np.asarray(end[row, first : first + count], dtype=np.float64)
-        pairs = s[:, None] + e[None, :]
         offset = np.arange(count)[None, :] - np.arange(count)[:, None]
-        invalid = (offset < 0) | (offset >= max_tokens)
+        pairs = s[:, None] + e[None, :] - length.penalty * np.maximum(offset + 1 - length.free, 0)
+        invalid = (offset < 0) | (offset >= length.cap)
         if lines is not None:
             invalid |= lines[row][:, None] != lines[row][None, :]
         pairs[invalid] = -np.inf
         null = float(start[row, 0]) + float(end[row, 0])
+        usual = float(np.max(pairs, where=offset < length.free, initial=-np.inf))
         flat = np.argsort(pairs, axis=None)[::-1][:k]
         spans = []
         for index in flat:
             i, j = np.unravel_index(int(index), pairs.shape)
             if np.isfinite(pairs[i, j]) or not spans:
-                spans.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]), null))
+                spans.append(WindowSpan(first + int(i), first + int(j), float(pairs[i, j]), null, usual))
         result.append(spans)
     return result
 
