@@ -143,9 +143,18 @@ class ChromaStore:
         self.client.delete_collection(check_collection_name(name))
 
 
+SEARCH_BREADTH = 300
+"""Neighbours every dense query asks Chroma for (its HNSW search explores at least as many as
+it returns), of which the first ``n`` are kept. With the default breadth (Chroma's ef_search,
+100), 13% of covidqa's questions missed at least one of their 30 nearest chunks, differently
+after each restart: Chroma rebuilds its graph on load (chroma-core/chroma#3638).
+``bench/dense_recall.py`` chose 300 on the reader dev splits."""
+
+
 class VectorCollection:
-    def __init__(self, collection):
+    def __init__(self, collection, breadth: int = SEARCH_BREADTH):
         self._collection = collection
+        self.breadth = breadth
 
     @property
     def name(self) -> str:
@@ -203,9 +212,9 @@ class VectorCollection:
         if not len(vectors):
             return []
         where = {"source": source} if source is not None else None
-        result = self._collection.query(query_embeddings=list(vectors), n_results=n, where=where,
+        result = self._collection.query(query_embeddings=list(vectors), n_results=max(n, self.breadth), where=where,
                                         include=["distances"])
-        return [[Hit(id=i, score=1.0 - d) for i, d in zip(ids, distances)]
+        return [[Hit(id=i, score=1.0 - d) for i, d in zip(ids[:n], distances[:n])]
                 for ids, distances in zip(result["ids"], result["distances"])]
 
 
