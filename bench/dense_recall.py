@@ -4,9 +4,10 @@ chunks, and time per query, at each breadth (``index.store.SEARCH_BREADTH``).
     python bench/dense_recall.py --data ../shared/train/squad-reader --data ../shared/train/qa-extra [--json]
     python bench/dense_recall.py --data ../shared/train/qa-extra --split train --questions 500   # bigger collections
 
-Each source's paragraphs (of the dev split, or of ``--split train``) are indexed as one collection (as ``assistant.reader.calibrate``
-does) and each question's vector is searched one at a time, as at question time. The exact
-nearest chunks come from all the collection's vectors. Chroma rebuilds its HNSW graph when a
+Each source's paragraphs (of the dev split, or of ``--split train``) are indexed as one
+collection (as ``assistant.reader.calibrate`` does) and each question's vector is searched
+one at a time, as at question time. The exact nearest chunks come from all the collection's
+vectors. Chroma rebuilds its HNSW graph when a
 store is opened, so the figures are the mean over ``--opens`` opens of the store, each in a
 fresh process.
 """
@@ -39,21 +40,21 @@ def exact_nearest(vectors: np.ndarray, ids: list[str], queries: np.ndarray) -> l
 def measure(store: Path, questions: list[str], breadths: list[int]) -> dict:
     from assistant import Assistant
 
-    bot = Assistant(collection="dense-recall", store=store)
-    collection = bot.collection
+    collection = Assistant(collection="dense-recall", store=store).collection
     queries = np.stack([collection.embed_query(q) for q in questions])
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    stored = list(collection.vectors.embeddings())
+    vectors = collection.vectors
+    stored = list(vectors.embeddings())
     truth = exact_nearest(np.stack([v for _, _, v in stored]), [i for i, _, _ in stored], queries)
     result = {"chunks": len(stored), "questions": len(questions)}
     for breadth in breadths:
-        vectors = collection.vectors
         vectors.breadth = breadth
         started = time.perf_counter()
         hits = [vectors.query(q, DEPTH) for q in queries]
         seconds = time.perf_counter() - started
         recall = [len(want & {h.id for h in got}) / DEPTH for want, got in zip(truth, hits)]
-        result[breadth] = {"recall@30": float(np.mean(recall)), "questions_missing_one": float(np.mean([r < 1 for r in recall])),
+        result[breadth] = {"recall@30": float(np.mean(recall)),
+                           "questions_missing_one": float(np.mean([r < 1 for r in recall])),
                            "ms_per_query": 1000 * seconds / len(questions)}
     return result
 
@@ -80,12 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     report = {}
     for name, part in source_splits(data.load_split([d / f"{args.split}.jsonl.gz" for d in args.data])).items():
         with tempfile.TemporaryDirectory() as folder:
-            corpus = Path(folder) / "corpus.jsonl"
-            corpus.write_text("".join(json.dumps({"_id": f"p{i}", "title": "", "text": t}) + "\n"
-                                      for i, t in enumerate(part.contexts)))
-            Assistant(collection="dense-recall", store=Path(folder) / "store").index([corpus])
+            store = Path(folder) / "store"
+            Assistant(collection="dense-recall", store=store).index([data.write_corpus(part, Path(folder))])
             questions = [q.question for q in part.questions][: args.questions]
-            opens = [fresh_process(measure, Path(folder) / "store", questions, breadths) for _ in range(args.opens)]
+            opens = [fresh_process(measure, store, questions, breadths) for _ in range(args.opens)]
         report[name] = {"chunks": opens[0]["chunks"], "questions": opens[0]["questions"]} | {
             b: {key: round(float(np.mean([o[b][key] for o in opens])), 4) for key in opens[0][b]} for b in breadths}
         print(name, report[name], file=sys.stderr, flush=True)

@@ -27,12 +27,8 @@ from index.terms import terms
 def study(part: data.Split, store: Path, levels: list[tuple[float, float]]) -> dict:
     from assistant import Assistant
 
-    store.mkdir(parents=True, exist_ok=True)
-    with (store / "corpus.jsonl").open("w") as handle:
-        for i, text in enumerate(part.contexts):
-            handle.write(json.dumps({"_id": f"p{i}", "title": "", "text": text}) + "\n")
     bot = Assistant(collection="spelling-dev", store=store / "store")
-    bot.index([store / "corpus.jsonl"])
+    bot.index([data.write_corpus(part, store)])
     result = {}
     for rare, common in levels:
         speller = spelling.Speller(bot.collection.catalog, rare_zipf=rare, common_zipf=common)

@@ -148,7 +148,7 @@ SEARCH_BREADTH = 300
 it returns), of which the first ``n`` are kept. With the default breadth (Chroma's ef_search,
 100), 13% of covidqa's questions missed at least one of their 30 nearest chunks, differently
 after each restart: Chroma rebuilds its graph on load (chroma-core/chroma#3638).
-``bench/dense_recall.py`` chose 300 on the reader dev splits."""
+``bench/dense_recall.py`` chose 300 on the reader dev and train paragraphs (docs/dense-recall.md)."""
 
 
 class VectorCollection:

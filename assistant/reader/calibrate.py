@@ -47,11 +47,7 @@ class Read:
 def collect(split: data.Split, weights: str | None, k: int, store: Path) -> list[Read]:
     from assistant import Assistant
 
-    store.mkdir(parents=True, exist_ok=True)
-    corpus = store / "corpus.jsonl"
-    with corpus.open("w") as handle:
-        for i, text in enumerate(split.contexts):
-            handle.write(json.dumps({"_id": f"p{i}", "title": "", "text": text}) + "\n")
+    corpus = data.write_corpus(split, store)
     bot = Assistant(collection="reader-dev", store=store / "store", k=k)
     bot.index([corpus])
     reader = load_reader(weights)

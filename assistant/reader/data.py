@@ -55,6 +55,17 @@ def source_of(row: dict, path: Path) -> str:
     return f"{path.parent.name}/{named}" if named else path.parent.name
 
 
+def write_corpus(split: Split, folder: Path) -> Path:
+    """``folder/corpus.jsonl``: the split's paragraphs in the BEIR layout, paragraph ``i`` as
+    ``p{i}``, for indexing them as the assistant meets a collection."""
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = folder / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(split.contexts):
+            handle.write(json.dumps({"_id": f"p{i}", "title": "", "text": text}) + "\n")
+    return corpus
+
+
 def load_split(paths: Path | list[Path], limit: int | None = None) -> Split:
     """One split from one or more files (``limit``: the first N questions of each)."""
     contexts: list[str] = []

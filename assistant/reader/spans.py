@@ -30,7 +30,7 @@ class WindowSpan:
     end_token: int
     score: float  # start + end logits of the span (less the long-span penalty)
     null: float  # start + end logits at [CLS]
-    usual: float = -np.inf  # the window's best score of a span of at most ``SpanLength.free`` tokens
+    usual: float  # the window's best score of a span of at most ``SpanLength.free`` tokens
 
     @property
     def margin(self) -> float:
