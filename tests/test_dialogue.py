@@ -78,6 +78,8 @@ def test_a_page_cited_by_an_earlier_answer_is_preferred():
     weights = DialogueWeights(cited=3.0, prior=1.0)
     assert fuse(_rankings(**own), weights)[0][0] == "b1"
     assert fuse(_rankings(**own, cited=["a.txt"]), weights)[0][0] == "a1"
+    # the dialogue's rankings may weigh nothing as a prior (as fitted) without switching the cited page off
+    assert fuse(_rankings(**own, cited=["a.txt"]), DialogueWeights(cited=1.0, prior=0.0))[0][0] == "a1"
 
 
 def test_a_page_every_turn_matches_clearly_outweighs_its_rank():

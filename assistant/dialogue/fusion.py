@@ -11,10 +11,11 @@ and, for the question's own candidates, ``question_phrases`` × how much of the 
 they hold as its adjacent words (``assistant/phrases.py``) × what a first rank is worth.
 
 Each contributes ``weight / (RRF_K + rank)``; a document ranked high by the dialogue's
-rankings or cited by an earlier answer adds ``prior`` × its own reciprocal rank to
-each of its chunks. A question that reads as self-contained (``retrieval.new_topic``:
-it matches some page clearly better than the page the earlier turns point to) keeps
-only ``shift`` of the dialogue's weight, so a new topic is not dragged back.
+rankings adds ``prior`` × its own reciprocal rank to each of its chunks, and one cited by
+an earlier answer ``cited`` × a first rank's (less by ``decay`` per answer back). A
+question that reads as self-contained (``retrieval.new_topic``: it matches some page
+clearly better than the page the earlier turns point to) keeps only ``shift`` of the
+dialogue's weight, so a new topic is not dragged back.
 
 Ranks say which chunks come first, not by how much; a page the whole dialogue keeps
 matching clearly is worth more than its rank. ``page_evidence`` adds, to each chunk,
@@ -48,7 +49,7 @@ class DialogueWeights:
     history_mix: float = 1.0  # how much the earlier turns weigh against the question in the dense query
     keyword_turns: int = 2
     prior: float = 1.0
-    cited: float = 1.0  # the prior's weight for the documents an earlier answer cited, against the rankings
+    cited: float = 1.0  # weight of the documents an earlier answer cited (not fitted: the training dialogues cite nothing)
     shift: float = 0.3  # share of the dialogue's weight a self-contained question keeps
     shift_margin: float = 0.1  # a question that matches its own best page by this much more (cosine) than the
     shift_words: int = 6  # dialogue's page, and has at least this many content words, is a new topic
@@ -134,9 +135,9 @@ def fuse(r: Rankings, w: DialogueWeights, history: bool = True) -> list[tuple[st
         _reciprocal(r.dialogue_dense, keep * w.dialogue_dense, scores)
         _reciprocal(r.dialogue_keywords, keep * w.dialogue_keywords, scores)
         prior = document_prior(r, w)
-        if prior and w.prior:
+        if prior:
             for chunk in list(scores):
-                scores[chunk] += keep * w.prior * prior.get(r.source_of.get(chunk, ""), 0.0)
+                scores[chunk] += keep * prior.get(r.source_of.get(chunk, ""), 0.0)
         evidence = page_evidence(r, w, keep)
         if evidence and w.page:
             for chunk in list(scores):
@@ -166,12 +167,14 @@ def page_evidence(r: Rankings, w: DialogueWeights, keep: float = 1.0) -> dict[st
 
 
 def document_prior(r: Rankings, w: DialogueWeights) -> dict[str, float]:
-    """Each document's reciprocal rank among the dialogue's rankings (by its best chunk), plus the cited ones."""
+    """Each document's reciprocal rank among the dialogue's rankings (by its best chunk) times ``prior``,
+    plus ``cited`` for the documents earlier answers cited. The two weigh apart: ``prior`` is fitted on
+    dialogues without answers, where nothing is cited, and must not switch the cited pages off."""
     prior: dict[str, float] = {}
     for ranking, weight in ((r.dialogue_dense, w.dialogue_dense), (r.dialogue_keywords, w.dialogue_keywords)):
         documents = list(dict.fromkeys(r.source_of[c] for c in ranking if c in r.source_of))
         for rank, source in enumerate(documents):
-            prior[source] = prior.get(source, 0.0) + weight / (RRF_K + rank + 1)
+            prior[source] = prior.get(source, 0.0) + w.prior * weight / (RRF_K + rank + 1)
     for distance, source in enumerate(dict.fromkeys(r.cited)):
         prior[source] = prior.get(source, 0.0) + w.cited * w.decay ** distance / (RRF_K + 1)
     return prior
