@@ -7,9 +7,8 @@ chunks, and time per query, at each breadth (``index.store.SEARCH_BREADTH``).
 Each source's paragraphs (of the dev split, or of ``--split train``) are indexed as one
 collection (as ``assistant.reader.calibrate`` does) and each question's vector is searched
 one at a time, as at question time. The exact nearest chunks come from all the collection's
-vectors. Chroma rebuilds its HNSW graph when a
-store is opened, so the figures are the mean over ``--opens`` opens of the store, each in a
-fresh process.
+vectors. Chroma rebuilds its HNSW graph when a store is opened, so the figures are the mean
+over ``--opens`` opens of the store, each in a fresh process.
 """
 
 from __future__ import annotations

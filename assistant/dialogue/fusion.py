@@ -171,7 +171,8 @@ def document_prior(r: Rankings, w: DialogueWeights) -> dict[str, float]:
     plus ``cited`` for the documents earlier answers cited. The two weigh apart: ``prior`` is fitted on
     dialogues without answers, where nothing is cited, and must not switch the cited pages off."""
     prior: dict[str, float] = {}
-    for ranking, weight in ((r.dialogue_dense, w.dialogue_dense), (r.dialogue_keywords, w.dialogue_keywords)):
+    rankings = ((r.dialogue_dense, w.dialogue_dense), (r.dialogue_keywords, w.dialogue_keywords)) if w.prior else ()
+    for ranking, weight in rankings:
         documents = list(dict.fromkeys(r.source_of[c] for c in ranking if c in r.source_of))
         for rank, source in enumerate(documents):
             prior[source] = prior.get(source, 0.0) + w.prior * weight / (RRF_K + rank + 1)
