@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="ask one question")
     ask.add_argument("question")
-    ask.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
-                     help="an earlier question of the conversation (repeat, oldest first)")
+    ask.add_argument("--history", action=_History, default=[], metavar="EARLIER_TURN",
+                     help="an earlier question of the conversation (repeat, oldest first); a JSON turn "
+                          '{"role": "user"|"assistant", "content": "…"} or a JSON list of them is read as those turns')
     ask.add_argument("--reply", action=_Reply, dest="history", metavar="EARLIER_ANSWER",
                      help="the assistant's answer to the --history question before it (optional; a name said "
                           "only in an answer can then be referred to)")
@@ -158,6 +159,27 @@ def cmd_collections(args: argparse.Namespace) -> int:
             counts = "?" if info.documents is None else f"{info.documents} documents, {info.chunks} chunks"
             print(f"{info.name}  ({counts})")
     return 0
+
+
+class _History(argparse.Action):
+    """``--history`` adds a user turn, or the turns a JSON object or list spells out
+    (``{"role": "assistant", "content": …}``), to the ordered list of earlier turns."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        earlier = list(getattr(namespace, self.dest, None) or [])
+        earlier.extend(_turns_in(value))
+        setattr(namespace, self.dest, earlier)
+
+
+def _turns_in(value: str) -> list:
+    if value.lstrip()[:1] not in ("{", "["):
+        return [value]
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return [value]  # a question that merely starts with a bracket
+    turns = parsed if isinstance(parsed, list) else [parsed]
+    return turns if all(isinstance(t, (dict, str)) for t in turns) else [value]
 
 
 class _Reply(argparse.Action):

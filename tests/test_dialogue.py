@@ -7,7 +7,7 @@ import pytest
 
 from assistant.dialogue import Turn, as_turns, rewrite
 from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse
-from assistant.dialogue.utterance import core, personal
+from assistant.dialogue.utterance import core, personal, readings
 from assistant.errors import QuestionError
 from assistant.server.openai_compat import Message, question_and_history
 from assistant.types import Answer, Citation
@@ -145,6 +145,34 @@ def test_cli_replies_interleave_with_the_questions():
     args = build_parser().parse_args(["ask", "When did she die?", "--history", "Who founded it?",
                                       "--reply", "Margaret Ellison", "--history", "Where?"])
     assert args.history == ["Who founded it?", {"role": "assistant", "content": "Margaret Ellison"}, "Where?"]
+
+
+def test_cli_history_takes_turns_written_as_json():
+    from assistant.cli import build_parser
+
+    reply = '{"role": "assistant", "content": "Margaret Ellison [1]"}'
+    both = '[{"role": "user", "content": "Where?"}, "Since when?"]'
+    args = build_parser().parse_args(["ask", "When did she die?", "--history", "Who founded it?",
+                                      "--history", reply, "--history", both, "--history", "[citation needed] why?"])
+    assert as_turns(args.history) == [Turn(role="user", content="Who founded it?"),
+                                      Turn(role="assistant", content="Margaret Ellison [1]"),
+                                      Turn(role="user", content="Where?"), Turn(role="user", content="Since when?"),
+                                      Turn(role="user", content="[citation needed] why?")]
+    with pytest.raises(QuestionError, match="history turn 1: role"):
+        as_turns(build_parser().parse_args(["ask", "Why?", "--history", '{"content": "hi"}']).history)
+
+
+@pytest.mark.parametrize("turn, read", [
+    ("That's great, I'll read it later. And when should I apply?",
+     ["That's great, I'll read it later. And when should I apply?", "And when should I apply?"]),
+    ("Do I have to call? I am deaf. Is there a TTY number?",
+     ["Do I have to call? I am deaf. Is there a TTY number?", "Do I have to call? Is there a TTY number?"]),
+    ("When should I apply?", ["When should I apply?"]),
+    ("Do I call? Or write?", ["Do I call? Or write?"]),
+    ("I need help with my student loan.", ["I need help with my student loan."]),
+])
+def test_a_turn_is_also_read_as_its_questions_alone_when_it_says_more(turn, read):
+    assert readings(turn) == read
 
 
 def test_a_question_in_the_first_person_reads_as_a_conversational_turn():

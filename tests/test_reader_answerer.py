@@ -90,6 +90,33 @@ def test_reads_the_rewritten_follow_up_and_declines_with_nothing_retrieved():
     assert bot.answer("Anything?", []).declined
 
 
+class WordingReader(ScriptedReader):
+    """Scores the museum's founder high only when the question is put on its own."""
+
+    def read(self, question, texts, candidates=1):
+        spans = super().read(question, texts, candidates)
+        return [s if question.startswith("And who") else ReaderSpan(s.passage, s.start, s.end, s.text, -6.0)
+                for s in spans]
+
+
+def test_a_turn_that_also_remarks_is_read_by_its_question_alone_when_that_scores_better():
+    reader = WordingReader({"founder": ("Clara Hughes", 4.0)})
+    bot = answerer(reader, threshold=-2.0)
+    turn = "Great, I'll give the museum a visit later. And who founded the museum?"
+    result = bot.answer(turn, [passage(MUSEUM, "museum.txt")], follow_up=True)
+    assert reader.questions == [turn, "And who founded the museum?"]
+    assert not result.declined and result.short_answer == "Clara Hughes"
+    assert result.rewritten_question == turn  # what was searched and is shown stays the whole turn
+
+
+def test_a_plain_question_or_a_turn_that_only_asks_is_read_once():
+    reader = ScriptedReader({"founder": ("Clara Hughes", 4.0)})
+    bot = answerer(reader)
+    bot.answer("The guide mentions a founder. Who was it?", [passage(MUSEUM, "museum.txt")])
+    bot.answer("Who founded it? When?", [passage(MUSEUM, "museum.txt")], follow_up=True)
+    assert reader.questions == ["The guide mentions a founder. Who was it?", "Who founded it? When?"]
+
+
 def test_quote_spans_every_sentence_the_answer_touches():
     p = passage(MUSEUM, "museum.txt", start=0)
     start = MUSEUM.index("1921")

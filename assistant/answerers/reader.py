@@ -122,6 +122,14 @@ class ReaderAnswerer:
         scored = [(self.calibration.fuse(s.evidence, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 
+    def read(self, query: str, passages: list[Passage], follow_up: bool = False
+             ) -> tuple[str, list[tuple[float, Passage, ReaderSpan]]]:
+        """The reading of the question whose best passage scores highest, and its ranking: a
+        conversational turn is read as itself and as its questions alone (``utterance.readings``)."""
+        options = utterance.readings(query) if utterance.conversational(query, follow_up) else [query]
+        readings = [(reading, self.rank(reading, passages)) for reading in options]
+        return max(readings, key=lambda item: item[1][0][0] if item[1] else -math.inf)
+
     def settled(self, query: str, ranked: list[tuple[float, Passage, ReaderSpan]]) -> tuple[float, Passage, ReaderSpan]:
         """The best passage's span, unless it rests only on words OCR was unsure of: then
         the next passage whose span does not (scored as it is), or the best one at no
@@ -139,19 +147,19 @@ class ReaderAnswerer:
     def answer(self, question: str, passages: list[Passage], rewritten: str | None = None,
                follow_up: bool = False) -> Answer:
         query = rewritten or question
-        ranked = self.rank(query, passages) if passages else []
+        reading, ranked = self.read(query, passages, follow_up) if passages else (query, [])
         reordered = [p for _, p, _ in ranked] + passages[len(ranked):]
         base = dict(question=question, rewritten_question=query, passages=reordered, answerer=self.name)
         if not ranked:
             return Answer(answer=decline_message(question), declined=True, **base)
-        fused, passage, span = self.settled(query, ranked)
+        fused, passage, span = self.settled(reading, ranked)
         confidence = self.calibration.confidence(fused)
         short = short_form(span.text)
         off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic_for(follow_up)
         if fused < self.calibration.threshold_for(follow_up, query) or off_topic or not short:
             return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
         words = CONVERSATION_WORDS if utterance.conversational(query, follow_up) else 0
-        quote = quote_around(passage, span.start, span.end, query, min_words=words)
+        quote = quote_around(passage, span.start, span.end, reading, min_words=words)
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
                             start=quote.start, end=quote.end, quote=quote.text)
         # A short answer that is most of its sentence says nothing the quote does not.

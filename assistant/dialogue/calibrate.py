@@ -6,7 +6,9 @@ training dialogues (never on ``evals/doc2dial``).
 
 Every follow-up turn, and every opening turn put in the first person (``utterance.personal``:
 the reader meets those with the same threshold), is searched as the assistant searches it
-(``DialogueRetriever``), then read with each way of putting the question (``QUERY_FORMS``); the report gives,
+(``DialogueRetriever``), then read with each way of putting the question (``QUERY_FORMS``: as the answerer
+reads it, which keeps the better of the turn and its questions alone; the turn alone; the turn after the
+previous one); the report gives,
 per form, how often the quoted sentence overlaps the span the human agent answered
 from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
 ``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
@@ -29,10 +31,22 @@ from assistant.dialogue.fit import load_turns, write_corpus
 from assistant.dialogue.turns import as_turns
 
 TARGET_FALSE_DECLINES = 0.05
-QUERY_FORMS = {
-    "rewritten": lambda rewritten, earlier: rewritten,
-    "with_previous_turn": lambda rewritten, earlier: " ".join([*earlier[-1:], rewritten]),
+
+
+def _as_put(build):
+    """A form that puts ``build(rewritten, earlier)`` to the reader, read once."""
+    def read(answerer, rewritten: str, earlier: list[str], passages: list):
+        reading = build(rewritten, earlier)
+        return reading, answerer.rank(reading, passages)
+    return read
+
+
+QUERY_FORMS = {  # (answerer, rewritten turn, earlier turns, passages) -> (what the reader read, its ranking)
+    "as_answered": lambda answerer, rewritten, earlier, passages: answerer.read(rewritten, passages, follow_up=True),
+    "rewritten": _as_put(lambda rewritten, earlier: rewritten),
+    "with_previous_turn": _as_put(lambda rewritten, earlier: " ".join([*earlier[-1:], rewritten])),
 }
+SHIPPED_FORM = "as_answered"  # what ``ReaderAnswerer.answer`` does; its threshold is the one written
 
 
 def smoothed_quantile(values: list[float], q: float, grid: int = 200_001) -> float:
@@ -72,14 +86,14 @@ def read_turns(bot, turns, limit: int | None) -> dict[str, list[tuple[float, boo
         history = as_turns(turn.history)
         rewritten = rewrite.condense(turn.question, history)
         passages = pipeline.retriever.retrieve(rewritten, history)
-        for form, build in QUERY_FORMS.items():
-            ranked = answerer.rank(build(rewritten, turn.history), passages)
+        for form, read in QUERY_FORMS.items():
+            reading, ranked = read(answerer, rewritten, turn.history, passages)
             if not ranked:
                 out[form].append((-99.0, False, False))
                 continue
             fused, passage, span = ranked[0]
-            span = supported_span(rewritten, passage, span)
-            quote = quote_around(passage, span.start, span.end, rewritten, min_words=CONVERSATION_WORDS)
+            span = supported_span(reading, passage, span)
+            quote = quote_around(passage, span.start, span.end, reading, min_words=CONVERSATION_WORDS)
             text = texts.setdefault(passage.source, bot.collection.document_text(passage.source))
             right = passage.source == turn.source
             out[form].append((fused, right, right and overlap(quote.start, quote.end, text, turn.answer)))
@@ -129,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         target = (Path(args.weights).parent if args.weights else weights_folder()) / CALIBRATION
         record = json.loads(target.read_text())
-        record["dialogue_threshold"] = report["rewritten"]["threshold"]
+        record["dialogue_threshold"] = report[SHIPPED_FORM]["threshold"]
         record["dialogue_fit"] = {"command": "python -m assistant.dialogue.calibrate " + " ".join(argv or sys.argv[1:]),
                                   "report": report}
         target.write_text(json.dumps(record, indent=2) + "\n")

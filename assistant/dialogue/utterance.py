@@ -45,6 +45,17 @@ def core(turn: str) -> str:
     return " ".join(parts)
 
 
+def readings(turn: str) -> list[str]:
+    """The ways the reader reads a conversational turn: the turn, and its questions alone when it
+    says other things too. A rewritten turn can carry a remark with its pronoun resolved ("That's
+    great, I'll give Medicare a read later. And when should I apply for disability benefits?"),
+    and the reader then scores the whole far below the question alone; the answerer keeps the
+    better-scored reading. Chosen on doc2dial's training turns (``assistant.dialogue.calibrate``)."""
+    parts = _SENTENCE.split(turn.strip())
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    return [turn, " ".join(asked)] if asked and len(asked) < len(parts) else [turn]
+
+
 def conversational(turn: str, follow_up: bool) -> bool:
     """A turn of a conversation: a follow-up, or a question of the asker's own case. Such turns
     are scored and quoted as the dialogue turns they were measured on."""
