@@ -137,3 +137,44 @@ def test_an_answer_alone_as_history_is_context_too(bot):
     answer = bot.ask("When did she die?", history=[{"role": "assistant", "content": "Margaret Ellison founded it.",
                                                    "sources": ["harbour.md"]}])
     assert "Margaret Ellison" in answer.rewritten_question and answer.citations[0].source == "harbour.md"
+
+
+DISABILITY = """# How to apply for disability benefits
+
+We pay disability benefits to people who cannot work because of a medical condition that is expected to last at least one year.
+
+## When to apply
+
+You should apply as soon as you become disabled. Processing an application usually takes three to five months.
+
+## How to apply
+
+You can apply online, or call our national toll-free number and ask for an appointment at your local office.
+
+## Publications
+
+Our publication "Medicare" explains what hospital insurance covers and who can get it. The Disability Starter Kit will help you get ready for your interview.
+"""
+RETIREMENT = """# Retirement benefits
+
+You can start your retirement benefits as early as age 62. If you delay your benefits past full retirement age, your monthly payment grows until age 70.
+"""
+
+
+def test_a_turn_that_remarks_before_it_asks_is_answered_by_what_it_asks(tmp_path):
+    """The remark, with its pronoun resolved ("I'll give Medicare a read later"), sinks the reader's
+    reading of the whole turn below the decline threshold; the question alone finds the answer."""
+    from assistant import Assistant
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "disability.md").write_text(DISABILITY)
+    (tmp_path / "docs" / "retirement.md").write_text(RETIREMENT)
+    bot = Assistant(collection="benefits", store=tmp_path / "store")
+    assert not bot.index([tmp_path / "docs"]).failed
+    history = ["Hello, I'm here to learn more about how you decide if a person is disabled.",
+               "Do you have a publication about Medicare?"]
+    answer = bot.ask("That's great, I'll give it a read later. And when should I apply for disability benefits?",
+                     history=history)
+    assert not answer.declined and "as soon as you become disabled" in answer.short_answer
+    assert answer.citations[0].source == "disability.md"
+    assert answer.rewritten_question.startswith("That's great")  # the whole turn is what was searched and shown
