@@ -172,6 +172,7 @@ class _History(argparse.Action):
 
 
 def _turns_in(value: str) -> list:
+    """The turns one ``--history`` value holds: itself as a question, or the JSON turn(s) it spells out."""
     if value.lstrip()[:1] not in ("{", "["):
         return [value]
     try:

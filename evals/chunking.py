@@ -27,29 +27,11 @@ from assistant.reader import data
 from evals import metrics
 
 
-def write_articles(split: data.Split, folder: Path) -> tuple[Path, dict[int, str]]:
-    """``folder/corpus.jsonl`` with one document per article, its paragraphs in order and
-    separated by blank lines; and the document id of each paragraph."""
-    paragraphs: dict[str, list[int]] = defaultdict(list)
-    for q in split.questions:
-        if q.context not in paragraphs[q.title]:
-            paragraphs[q.title].append(q.context)
-    folder.mkdir(parents=True, exist_ok=True)
-    corpus, article_of = folder / "corpus.jsonl", {}
-    with corpus.open("w", encoding="utf-8") as handle:
-        for n, (title, contexts) in enumerate(sorted(paragraphs.items())):
-            for c in sorted(contexts):
-                article_of[c] = f"a{n}"
-            text = "\n\n".join(split.contexts[c] for c in sorted(contexts))
-            handle.write(json.dumps({"_id": f"a{n}", "title": "", "text": text}) + "\n")
-    return corpus, article_of
-
-
 def ask_all(split: data.Split, tokens: int, overlap: int, work: Path, limit: int | None) -> dict:
     from assistant import Assistant
     from index import IndexConfig
 
-    corpus, article_of = write_articles(split, work / "corpus")
+    corpus, article_of = data.write_articles(split, work / "corpus")
     bot = Assistant(collection=f"articles-{tokens}", store=work / f"store-{tokens}-{overlap}",
                     index=IndexConfig(chunk_tokens=tokens, chunk_overlap=overlap))
     bot.index([corpus])

@@ -2,8 +2,7 @@
 
 import json
 
-from assistant.reader.data import Question, Split
-from evals.chunking import write_articles
+from assistant.reader.data import Question, Split, write_articles
 
 
 def test_an_articles_paragraphs_become_one_document_in_their_order(tmp_path):

@@ -7,8 +7,8 @@ training dialogues (never on ``evals/doc2dial``).
 Every follow-up turn, and every opening turn put in the first person (``utterance.personal``:
 the reader meets those with the same threshold), is searched as the assistant searches it
 (``DialogueRetriever``), then read with each way of putting the question (``QUERY_FORMS``: as the answerer
-reads it, which keeps the better of the turn and its questions alone; the turn alone; the turn after the
-previous one); the report gives,
+reads it, which keeps the better of the turn and its questions alone; the turn alone; its questions alone;
+the turn after the previous one); the report gives,
 per form, how often the quoted sentence overlaps the span the human agent answered
 from. The decline threshold for follow-ups (``dialogue_threshold`` in the reader's
 ``calibration.json``) is the one that declines ``TARGET_FALSE_DECLINES`` of these
@@ -29,6 +29,7 @@ import numpy as np
 
 from assistant.dialogue.fit import load_turns, write_corpus
 from assistant.dialogue.turns import as_turns
+from assistant.dialogue.utterance import readings
 
 TARGET_FALSE_DECLINES = 0.05
 
@@ -44,6 +45,7 @@ def _as_put(build):
 QUERY_FORMS = {  # (answerer, rewritten turn, earlier turns, passages) -> (what the reader read, its ranking)
     "as_answered": lambda answerer, rewritten, earlier, passages: answerer.read(rewritten, passages, follow_up=True),
     "rewritten": _as_put(lambda rewritten, earlier: rewritten),
+    "questions_alone": _as_put(lambda rewritten, earlier: readings(rewritten)[-1]),
     "with_previous_turn": _as_put(lambda rewritten, earlier: " ".join([*earlier[-1:], rewritten])),
 }
 SHIPPED_FORM = "as_answered"  # what ``ReaderAnswerer.answer`` does; its threshold is the one written

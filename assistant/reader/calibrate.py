@@ -44,10 +44,15 @@ class Read:
     absent: float  # share of the question's topic words missing from the collection
 
 
-def collect(split: data.Split, weights: str | None, k: int, store: Path) -> list[Read]:
+def collect(split: data.Split, weights: str | None, k: int, store: Path, articles: bool = False) -> list[Read]:
+    """What the reader reads for each question; ``articles``: the paragraphs indexed as whole
+    articles (``data.write_articles``), not each as its own document."""
     from assistant import Assistant
 
-    corpus = data.write_corpus(split, store)
+    if articles:
+        corpus, document_of = data.write_articles(split, store)
+    else:
+        corpus, document_of = data.write_corpus(split, store), {c: f"p{c}" for c in range(len(split.contexts))}
     bot = Assistant(collection="reader-dev", store=store / "store", k=k)
     bot.index([corpus])
     reader = load_reader(weights)
@@ -57,7 +62,8 @@ def collect(split: data.Split, weights: str | None, k: int, store: Path) -> list
         passages = bot.retriever.retrieve(q.question)
         spans = reader.read(q.question, [p.text for p in passages])
         reads.append(Read([a for a, _ in q.answers], [s.evidence for s in spans], [short_form(s.text) for s in spans],
-                          [p.source == f"p{q.context}" for p in passages], topic.absent_share(q.question, frequencies)))
+                          [p.source == document_of[q.context] for p in passages],
+                          topic.absent_share(q.question, frequencies)))
         if n % 200 == 0:
             print(f"{n}/{len(split.questions)} questions read", file=sys.stderr, flush=True)
     return reads
@@ -214,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N questions of each file (trials, tests)")
     parser.add_argument("--reads", type=Path, help="a .json.gz of what the reader read: written after reading, "
                         "loaded instead of reading when it exists (refits without the reader)")
+    parser.add_argument("--articles", action="store_true", help="index each article's paragraphs as one document "
+                        "(docs/chunk-length.md: tried, not the shipped fit)")
     parser.add_argument("--write", action="store_true", help=f"write the fit to the package's weights/{CALIBRATION}")
     args = parser.parse_args(argv)
     split = data.load_split([d / "dev.jsonl.gz" for d in args.data], args.limit)
@@ -224,11 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         by_source = {}
         with tempfile.TemporaryDirectory() as folder:
             for n, (name, part) in enumerate(splits.items()):
-                by_source[name] = collect(part, args.weights, args.k, Path(folder) / f"s{n}")
+                by_source[name] = collect(part, args.weights, args.k, Path(folder) / f"s{n}", args.articles)
         if args.reads:
             save_reads(by_source, args.reads)
     calibration, result = fit(by_source)
-    described = ", ".join(f"{name} ({len(part.questions)} questions over {len(part.contexts)} paragraphs)"
+    layout = "paragraphs, indexed as whole articles" if args.articles else "paragraphs"
+    described = ", ".join(f"{name} ({len(part.questions)} questions over {len(part.contexts)} {layout})"
                           for name, part in splits.items())
     record = {**asdict(calibration), "fitted_on": f"the dev splits of {', '.join(d.name for d in args.data)}, each "
               f"source retrieved as its own collection, k={args.k}: {described}", "dev": result}

@@ -66,6 +66,24 @@ def write_corpus(split: Split, folder: Path) -> Path:
     return corpus
 
 
+def write_articles(split: Split, folder: Path) -> tuple[Path, dict[int, str]]:
+    """``folder/corpus.jsonl`` with each article of the split as one document (``a{n}``): its
+    paragraphs in order, separated by blank lines, as a user indexes whole documents; and the
+    document of each paragraph."""
+    paragraphs: dict[str, dict[int, None]] = defaultdict(dict)
+    for q in split.questions:
+        paragraphs[q.title][q.context] = None
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus, article_of = folder / "corpus.jsonl", {}
+    with corpus.open("w", encoding="utf-8") as handle:
+        for n, (_, contexts) in enumerate(sorted(paragraphs.items())):
+            ordered = sorted(contexts)  # paragraph numbers follow their order in the article
+            article_of.update((c, f"a{n}") for c in ordered)
+            text = "\n\n".join(split.contexts[c] for c in ordered)
+            handle.write(json.dumps({"_id": f"a{n}", "title": "", "text": text}) + "\n")
+    return corpus, article_of
+
+
 def load_split(paths: Path | list[Path], limit: int | None = None) -> Split:
     """One split from one or more files (``limit``: the first N questions of each)."""
     contexts: list[str] = []
