@@ -14,7 +14,7 @@ from assistant.errors import QuestionError
 from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Passage
 
 HistoryItem = str | dict | Answer | Turn  # an earlier question, a {"role", "content"} turn, a Turn or an Answer
 
@@ -85,15 +85,20 @@ class Assistant:
 
     @cached_property
     def pipeline(self) -> Pipeline:
+        from assistant.answerers.acronyms import AcronymAnswerer
         from assistant.dialogue.retrieval import DialogueRetriever
-
         from assistant.spelling import Speller
         from assistant.tables import TableAnswerer
 
         extras = self.collection.extras
         tables = TableAnswerer(extras, llm=getattr(self.answerer, "llm", None))  # text-to-SQL when an LLM is set
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
-                        tables=tables, scans=extras.scans_of, speller=Speller(self.collection.catalog))
+                        specialists=(tables, AcronymAnswerer(self.mentions)), scans=extras.scans_of,
+                        speller=Speller(self.collection.catalog))
+
+    def mentions(self, text: str, n: int) -> list[Passage]:
+        """The collection's ``n`` passages best matching ``text`` by keywords (BM25)."""
+        return self.retriever.passages([(hit.id, hit.score) for hit in self.collection.keyword_search(text, n)])
 
     @cached_property
     def chain(self):

@@ -1,24 +1,25 @@
 """The answering steps — condense the follow-up, respell, retrieve, answer — as plain
 functions over a dict. ``Assistant.ask`` runs them directly (no LangChain import on
 the command line's hot path); ``assistant.chain`` wraps the same steps as named
-LangChain Runnables. Answering goes to the table answerer when the best passage is a
-table row and it understands the question, else to the configured answerer."""
+LangChain Runnables. Answering goes to the first specialist that understands the
+question (the table answerer when the best passage is a table row, the abbreviation
+answerer when it asks what one stands for), else to the configured answerer."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant import limits
 from assistant.answerers import Answerer
+from assistant.answerers.base import Specialist
 from assistant.dialogue import as_turns, rewrite
 from assistant.dialogue.retrieval import DialogueRetriever
 from assistant.types import Answer
 
 if TYPE_CHECKING:
     from assistant.spelling import Speller
-    from assistant.tables import TableAnswerer
     from index.extras import ScanNotes
 
 ScanLookup = Callable[[list[str]], "dict[str, ScanNotes]"]
@@ -39,12 +40,13 @@ def as_input(value: Any) -> dict:
 
 class Pipeline:
     def __init__(self, retriever: DialogueRetriever, answerer: Answerer, history_mode: str = "dialogue",
-                 tables: TableAnswerer | None = None, scans: ScanLookup | None = None, speller: Speller | None = None):
+                 specialists: Sequence[Specialist] = (), scans: ScanLookup | None = None,
+                 speller: Speller | None = None):
         self.retriever = retriever
         self.speller = speller
         self.answerer = answerer
         self.history_mode = history_mode
-        self.tables = tables
+        self.specialists = tuple(specialists)
         self.scans = scans
 
     def condense(self, value: Any) -> dict:
@@ -66,14 +68,14 @@ class Pipeline:
         return {**data, "passages": found.passages, "follow_up": found.follow_up}
 
     def answer(self, data: dict) -> Answer:
-        return self.mark_scans(self.from_table(data) or self.answerer.answer(
+        return self.mark_scans(self.from_specialist(data) or self.answerer.answer(
             data["question"], data["passages"], rewritten=self._rewritten(data), follow_up=data["follow_up"]))
 
     def stream(self, data: dict) -> Iterator[str | Answer]:
-        table = self.from_table(data)
-        if table is not None:
-            yield from re.findall(r"\S+\s*", table.answer)
-            yield table
+        special = self.from_specialist(data)
+        if special is not None:
+            yield from re.findall(r"\S+\s*", special.answer)
+            yield self.mark_scans(special)
             return
         for piece in self.answerer.stream(data["question"], data["passages"], rewritten=self._rewritten(data),
                                           follow_up=data["follow_up"]):
@@ -90,11 +92,13 @@ class Pipeline:
                   for c in answer.citations]
         return answer.model_copy(update={"citations": marked})
 
-    def from_table(self, data: dict) -> Answer | None:
-        """The table answerer's answer, when the best passage is a row and it understands the question."""
-        if self.tables is None:
-            return None
-        return self.tables.answer(data["question"], data["passages"], rewritten=self._rewritten(data))
+    def from_specialist(self, data: dict) -> Answer | None:
+        """The first specialist's answer that understands the question, if one does."""
+        for specialist in self.specialists:
+            found = specialist.answer(data["question"], data["passages"], rewritten=self._rewritten(data))
+            if found is not None:
+                return found
+        return None
 
     def run(self, value: Any) -> Answer:
         return self.answer(self.retrieve(self.respell(self.condense(value))))

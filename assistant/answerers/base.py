@@ -29,3 +29,14 @@ class Answerer(Protocol):
     def stream(self, question: str, passages: list[Passage], rewritten: str | None = None,
                follow_up: bool = False) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final ``Answer``."""
+
+
+class Specialist(Protocol):
+    """An answerer for one kind of question or passage (a table's rows, an abbreviation's
+    meaning) that answers only what it understands and returns ``None`` for the rest,
+    which then goes to the configured answerer."""
+
+    name: str
+
+    def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer | None:
+        """The answer from ``passages`` when this kind of question is asked of them, else ``None``."""
