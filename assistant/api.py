@@ -94,7 +94,7 @@ class Assistant:
         tables = TableAnswerer(extras, llm=getattr(self.answerer, "llm", None))  # text-to-SQL when an LLM is set
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
                         specialists=(tables, AcronymAnswerer(self.mentions)), scans=extras.scans_of,
-                        speller=Speller(self.collection.catalog))
+                        speller=Speller(self.collection.catalog), replay=self.settings.replay)
 
     def mentions(self, text: str, n: int) -> list[Passage]:
         """The collection's ``n`` passages best matching ``text`` by keywords (BM25)."""

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from assistant import limits
 from assistant.answerers import Answerer
 from assistant.answerers.base import Specialist
-from assistant.dialogue import as_turns, rewrite
+from assistant.dialogue import as_turns, replay, rewrite
 from assistant.dialogue.retrieval import DialogueRetriever
+from assistant.dialogue.turns import Turn
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -41,18 +42,24 @@ def as_input(value: Any) -> dict:
 class Pipeline:
     def __init__(self, retriever: DialogueRetriever, answerer: Answerer, history_mode: str = "dialogue",
                  specialists: Sequence[Specialist] = (), scans: ScanLookup | None = None,
-                 speller: Speller | None = None):
+                 speller: Speller | None = None, replay: bool = True):
         self.retriever = retriever
         self.speller = speller
         self.answerer = answerer
         self.history_mode = history_mode
         self.specialists = tuple(specialists)
+        self.replay = replay and history_mode == "dialogue"
         self.scans = scans
 
     def condense(self, value: Any) -> dict:
+        """The question made stand-alone from its earlier turns; earlier questions given
+        without their answers are answered first, as the chat would have (``replayed``)."""
         data = as_input(value)
+        return self._condensed({**data, "history": self.replayed(data["history"])})
+
+    def _condensed(self, data: dict) -> dict:
         if self.history_mode == "none":
-            data["history"] = []
+            data = {**data, "history": []}
         return {**data, "rewritten": rewrite.condense(data["question"], data["history"], self.history_mode,
                                                        getattr(self.answerer, "rewrite", None))}
 
@@ -102,6 +109,18 @@ class Pipeline:
 
     def run(self, value: Any) -> Answer:
         return self.answer(self.retrieve(self.respell(self.condense(value))))
+
+    def replayed(self, history: list) -> list[Turn]:
+        """The earlier turns, the last ``replay.REPLAYED`` questions without an answer each followed
+        by the one it gets (in dialogue mode with ``replay``; else as they are)."""
+        turns = as_turns(history)
+        if not self.replay:
+            return turns
+        return replay.replayed(turns, self._answer_alone)
+
+    def _answer_alone(self, question: str, before: list[Turn]) -> Answer:
+        """An earlier question answered with the turns before it, already replayed and checked."""
+        return self.answer(self.retrieve(self.respell(self._condensed({"question": question, "history": before}))))
 
     @staticmethod
     def _rewritten(data: dict) -> str | None:

@@ -35,3 +35,5 @@ class Settings(BaseSettings):
     history_mode: Literal["dialogue", "concat", "none"] = Field(
         "dialogue", description="how earlier turns are used: dialogue (fitted dialogue retrieval and rewriting), "
                                 "concat (the last two questions joined to the question), none (ignored)")
+    replay: bool = Field(True, description="dialogue mode: earlier questions given without their answers are answered "
+                                           "again first, so the follow-up has the context a live chat would have")

@@ -176,12 +176,14 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
             passages = bot.retriever.retrieve(question.question, k=RANK_DEPTH * 3)
             latencies.append((time.perf_counter() - began) * 1000)
         else:
-            # The suite's earlier user turns, as one ``assistant ask --history`` call per turn gives them.
+            # The suite's earlier user turns, as one ``assistant ask --history`` call per turn gives them:
+            # answered again first (``Pipeline.replayed``), which the latency includes.
             began = time.perf_counter()
-            answer = bot.ask(question.question, history=list(question.history))
+            turns = bot.pipeline.replayed(list(question.history))
+            answer = bot.ask(question.question, history=turns)
             latencies.append((time.perf_counter() - began) * 1000)
             # The answerer's order first: a reader reranks the passages it read.
-            passages = answer.passages + deeper(bot, answer.rewritten_question, question.history)
+            passages = answer.passages + deeper(bot, answer.rewritten_question, turns)
         ranked = metrics.dedupe(p.source for p in passages)[:RANK_DEPTH]
         record = score_question(question, answer, ranked, texts, k)
         record["latency_ms"] = round(latencies[-1], 1)
@@ -202,12 +204,10 @@ def run_suite(suite: Suite, bot, k: int, limit: int | None = None, progress: boo
     }
 
 
-def deeper(bot, query: str, history) -> list:
+def deeper(bot, query: str, turns: list) -> list:
     """The retrieval ranking past the passages read, searched the way the answer was (``history_mode``)."""
-    from assistant.dialogue import as_turns
-
-    turns = as_turns(history) if bot.settings.history_mode == "dialogue" else []
-    return bot.pipeline.retriever.retrieve(query, turns, k=RANK_DEPTH * 3)
+    return bot.pipeline.retriever.retrieve(query, turns if bot.settings.history_mode == "dialogue" else [],
+                                           k=RANK_DEPTH * 3)
 
 
 def _versions() -> dict:

@@ -199,3 +199,47 @@ def test_the_dialogue_decline_threshold_weighs_every_score_of_the_tail():
     assert smoothed_quantile(scores, 0.05) == pytest.approx(5.5, abs=0.02)
     moved = smoothed_quantile([*scores[:4], 5.9, *scores[5:]], 0.05)
     assert 5.5 + 0.05 < moved < 5.5 + 0.8
+
+
+def test_questions_without_answers_are_answered_again_in_order_with_the_turns_before():
+    from assistant.dialogue import Turn, replay
+    from assistant.types import Answer
+
+    seen = []
+
+    def answer(question, before):
+        seen.append((question, [t.content for t in before]))
+        return Answer(question=question, rewritten_question=question, answer=f"re: {question} [1]", declined=False,
+                      short_answer=f"re: {question}")
+
+    turns = [Turn(role="user", content="a"), Turn(role="assistant", content="given"),
+             Turn(role="user", content="b"), Turn(role="user", content="c")]
+    result = replay.replayed(turns, answer)
+    assert [t.content for t in result] == ["a", "given", "b", "re: b [1]", "c", "re: c [1]"]
+    assert seen == [("b", ["a", "given"]), ("c", ["a", "given", "b", "re: b [1]"])]
+    assert result[3].role == "assistant" and result[3].short_answer == "re: b"
+    assert replay.replayed(result, answer) == result  # nothing left to answer
+    seen.clear()
+    long = [Turn(role="user", content=str(i)) for i in range(12)]
+    assert len(replay.replayed(long, answer, most=3)) == 15 and [q for q, _ in seen] == ["9", "10", "11"]
+
+
+def test_the_fit_replays_each_dialogue_once_and_gives_each_turn_its_earlier_answers_citations(tmp_path):
+    from types import SimpleNamespace
+
+    from assistant.dialogue.fit import TrainingTurn, replay_citations, with_citations
+
+    asked = []
+
+    class Bot:
+        def ask(self, question, history):
+            asked.append((question, len(history)))
+            return SimpleNamespace(citations=[SimpleNamespace(source=f"{question}.txt")],
+                                   as_turn=lambda: {"role": "assistant", "content": question})
+
+    turns = [TrainingTurn("b", ["a"], "p"), TrainingTurn("c", ["a", "b"], "p"), TrainingTurn("y", ["x"], "q")]
+    cited = replay_citations(Bot(), turns, tmp_path / "replayed.json")
+    assert sorted(asked) == [("a", 0), ("b", 2), ("c", 4), ("x", 0), ("y", 2)]  # each question once, live history
+    assert replay_citations(None, turns, tmp_path / "replayed.json") == cited  # cached
+    [b, c, y] = with_citations(turns, cited)
+    assert b.cited == ["a.txt"] and c.cited == ["b.txt", "a.txt"] and y.cited == ["x.txt"]

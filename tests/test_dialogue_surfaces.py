@@ -55,8 +55,16 @@ def test_python_api_reads_its_own_previous_answer(bot):
     assert second.short_answer == "Margaret Ellison"
     third = bot.ask(THIRD, history=[FIRST, first, SECOND, second])
     check_third(third.to_json())
-    # with the questions alone the referent is not there to find
-    assert "Margaret Ellison" not in bot.ask(THIRD, history=[FIRST, SECOND]).rewritten_question
+
+
+def test_earlier_questions_given_alone_are_answered_again_for_their_context(bot):
+    """``ask --history`` with the questions alone: the assistant answers them again first, so the
+    person named only in its answer to the second is found as in the live chat."""
+    from assistant import Assistant
+
+    check_third(bot.ask(THIRD, history=[FIRST, SECOND]).to_json())
+    without = Assistant(collection="club", store=bot.settings.store, replay=False)
+    assert "Margaret Ellison" not in without.ask(THIRD, history=[FIRST, SECOND]).rewritten_question
 
 
 def test_the_chain_takes_turns_with_roles(bot):

@@ -10,6 +10,11 @@ dialogue's history to the opening question of another dialogue (the right page i
 the new one), so that a self-contained question is not pulled back. Starts from the weights in use;
 writes ``weights.json`` beside this module with the figures for the history-free and
 joined-turns baselines.
+
+The training dialogues hold the user's turns only. As ``assistant ask --history`` does
+(``replay.py``), every dialogue is first answered turn by turn with the weights in use, and
+the sources each answer cited are the ``cited`` evidence of the turns after it (kept in
+``WORK/replayed.json``), so that the weight of an earlier answer's page is fitted too.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import argparse
 import gzip
 import json
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +44,7 @@ GRID = {
     "history_mix": [0.5, 1.0, 1.5, 2.0, 3.0, 5.0],
     "keyword_turns": [1, 2, 3, 4, 6],
     "prior": [0.0, 0.5, 1.0, 2.0, 4.0, 8.0],
+    "cited": [0.0, 0.5, 1.0, 2.0, 4.0, 8.0],
     "shift": [0.0, 0.2, 0.4, 0.7, 1.0],
     "shift_margin": [0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 2.0],
     "shift_words": [0, 3, 4, 6, 8],
@@ -58,6 +64,35 @@ class TrainingTurn:
     history: list[str]
     source: str
     answer: str = ""
+    cited: list[str] = field(default_factory=list)  # sources the replayed earlier answers cited, most recent first
+
+
+def replay_citations(bot, turns: list[TrainingTurn], path: Path) -> dict[str, list[str]]:
+    """For each dialogue's questions so far (joined by newlines): the sources the assistant's answer to
+    the last of them cites, answered with the earlier ones as a chat would have (cached in ``path``)."""
+    if path.exists():
+        return json.loads(path.read_text())
+    cited: dict[str, list[str]] = {}
+    runs: list[list[str]] = []  # each dialogue's longest run of questions covers its shorter prefixes
+    for asked in sorted(([*t.history, t.question] for t in turns), key=len, reverse=True):
+        if not any(run[: len(asked)] == asked for run in runs):
+            runs.append(asked)
+    for asked in runs:
+        before: list = []
+        for i, question in enumerate(asked):
+            answer = bot.ask(question, history=before)
+            cited["\n".join(asked[: i + 1])] = [c.source for c in answer.citations]
+            before = [*before, question, answer]
+    path.write_text(json.dumps(cited))
+    return cited
+
+
+def with_citations(turns: list[TrainingTurn], cited: dict[str, list[str]]) -> list[TrainingTurn]:
+    """The turns, each with the sources its earlier questions' answers cited, most recent first."""
+    def of(history: list[str]) -> list[str]:
+        return [s for i in range(len(history), 0, -1) for s in cited.get("\n".join(history[:i]), [])]
+
+    return [replace(t, cited=of(t.history)) for t in turns]
 
 
 def load_turns(folder: Path) -> tuple[list[TrainingTurn], list[dict]]:
@@ -194,7 +229,7 @@ class Problem:
             result.append(Rankings(
                 question_dense=self.question_dense[i], question_keywords=self.question_keywords[i],
                 dialogue_dense=dense[i], dialogue_keywords=self.s.keyword(keyword_query(asked, earlier, w)),
-                source_of=self.s.source_of, cited=[], self_contained=new_topic(asked, margins[i], w),
+                source_of=self.s.source_of, cited=t.cited, self_contained=new_topic(asked, margins[i], w),
                 pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]],
                 question_phrases=self.question_phrases[i], specificity=self.specificity[i]))
         return result
@@ -253,8 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     bot.index([args.work / "corpus"])
     searcher = Searcher(bot.collection)
     start = DialogueWeights.load(args.out)  # refitted from the weights in use
-    real = Problem(searcher, [t for t in turns if t.history], start.window)
-    changes = Problem(searcher, topic_changes(turns), start.window)
+    cited = replay_citations(bot, turns, args.work / "replayed.json")
+    real = Problem(searcher, with_citations([t for t in turns if t.history], cited), start.window)
+    changes = Problem(searcher, with_citations(topic_changes(turns), cited), start.window)
     fitted = coordinate_ascent(real, changes, start)
     joined = replace(start, question_dense=0, question_keywords=0, dialogue_dense=0, dialogue_keywords=1,
                      keyword_turns=2, prior=0, shift=1, page=0)
