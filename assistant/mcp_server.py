@@ -71,7 +71,8 @@ def build_server(store: str | Path | None = None, collection: str | None = None,
         """Answer a question from the documents of a collection, citing the passages it quotes.
 
         history: the conversation's earlier turns, oldest first, for follow-ups ("Who does she report to?"):
-            questions as strings, or {"role": "user"|"assistant", "content": ...} to include the answers.
+            questions as strings, or {"role": "user"|"assistant", "content": ...} to include the answers
+            (questions sent without their answers are answered again first, which takes longer).
         Returns the answer, short_answer, declined, and citations [{n, source, page, start, end, quote}].
         """
         if not question or not question.strip():
