@@ -22,6 +22,7 @@ def passage(text: str, source: str = "guide.txt", start: int = 0) -> Passage:
     ("What does dh_make do?", None),
     ("What does Debian mean?", None),  # "mean" only asks after a short form in capitals
     ("Who maintains the FTBFS list?", None),
+    ("What is the full name of the former chairman?", None),
 ])
 def test_questions_about_an_abbreviation_are_recognised(question, short):
     assert asked(question) == short

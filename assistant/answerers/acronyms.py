@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from assistant.answerers.quotes import quote_around
 from assistant.types import Answer, Citation, Passage
+from index.terms import STOPWORDS
 
 _SHORT = r"[\"'“‘]?(?P<short>[A-Za-z0-9][A-Za-z0-9&./+-]*[A-Za-z0-9+])[\"'”’]?"
 _NAMED = r"(?:the\s+(?:acronym|abbreviation|initialism|term)\s+)?"
@@ -51,7 +52,7 @@ def asked(question: str) -> str | None:
     """The abbreviation a question asks the meaning of ("What does FTBFS stand for?" -> "FTBFS")."""
     for pattern in _ASKED:
         found = pattern.search(question.strip())
-        if found:
+        if found and found.group("short").lower() not in STOPWORDS:  # "the full name of the chairman"
             return found.group("short")
     found = _MEANS.search(question)
     if found and sum(ch.isupper() for ch in found.group("short")) >= 2:
