@@ -14,7 +14,7 @@ from assistant.errors import QuestionError
 from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
-from assistant.types import Answer, Passage
+from assistant.types import Answer
 
 HistoryItem = str | dict | Answer | Turn  # an earlier question, a {"role", "content"} turn, a Turn or an Answer
 
@@ -93,12 +93,8 @@ class Assistant:
         extras = self.collection.extras
         tables = TableAnswerer(extras, llm=getattr(self.answerer, "llm", None))  # text-to-SQL when an LLM is set
         return Pipeline(DialogueRetriever(self.retriever), self.answerer, history_mode=self.settings.history_mode,
-                        specialists=(tables, AcronymAnswerer(self.mentions)), scans=extras.scans_of,
+                        specialists=(tables, AcronymAnswerer(self.retriever.keyword_passages)), scans=extras.scans_of,
                         speller=Speller(self.collection.catalog), replay=self.settings.replay)
-
-    def mentions(self, text: str, n: int) -> list[Passage]:
-        """The collection's ``n`` passages best matching ``text`` by keywords (BM25)."""
-        return self.retriever.passages([(hit.id, hit.score) for hit in self.collection.keyword_search(text, n)])
 
     @cached_property
     def chain(self):

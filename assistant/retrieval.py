@@ -59,6 +59,10 @@ class HybridRetriever:
         fused, records = self.fused(query, rankings)
         return self.top(fused, k, records)
 
+    def keyword_passages(self, text: str, n: int) -> list[Passage]:
+        """The collection's ``n`` passages best matching ``text`` by keywords (BM25) alone."""
+        return self.passages([(hit.id, hit.score) for hit in self.collection.keyword_search(text, n)])
+
     def fused(self, query: str, rankings: list[list[Hit]]) -> tuple[list[tuple[str, float]], dict | None]:
         """``rankings`` fused, each chunk with ``phrase_weight`` × its phrase coverage
         (``phrases.py``) as a first rank is worth; with the records of those chunks, fetched

@@ -235,7 +235,8 @@ def test_the_fit_replays_each_dialogue_once_and_gives_each_turn_its_earlier_answ
         def ask(self, question, history):
             asked.append((question, len(history)))
             return SimpleNamespace(citations=[SimpleNamespace(source=f"{question}.txt")],
-                                   as_turn=lambda: {"role": "assistant", "content": question})
+                                   as_turn=lambda: {"role": "assistant", "content": question,
+                                                    "sources": [f"{question}.txt"]})
 
     turns = [TrainingTurn("b", ["a"], "p"), TrainingTurn("c", ["a", "b"], "p"), TrainingTurn("y", ["x"], "q")]
     cited = replay_citations(Bot(), turns, tmp_path / "replayed.json")

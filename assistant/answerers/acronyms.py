@@ -67,21 +67,28 @@ def spells(short: str, long: str) -> bool:
     text = long.lower()
     if not letters or not text or text[0] != letters[0]:
         return False
+    if len(letters) == 1:
+        return True
     at = 1
     for letter in letters[1:-1]:
         at = text.find(letter, at) + 1
         if not at:
             return False
-    last_word = len(text) - len(text.split()[-1]) if len(letters) > 1 else 0
-    return len(letters) == 1 or text.find(letters[-1], max(at, last_word)) >= 0
+    last_word = len(text) - len(text.split()[-1])
+    return text.find(letters[-1], max(at, last_word)) >= 0
+
+
+def _most_words(short: str) -> int:
+    """The most words a long form of ``short`` may have (n + 5, at most 2n, for n letters)."""
+    letters = sum(ch.isalnum() for ch in short)
+    return min(letters + 5, 2 * letters)
 
 
 def plausible(short: str, long: str) -> bool:
     """A long form of several words, not too many for the short form, most of whose
     letters begin its words ("Debian Free Software Guidelines" for "DFSG")."""
-    words = long.split()
     letters = [ch.lower() for ch in short if ch.isalnum()]
-    if len(letters) < 2 or not 2 <= len(words) <= min(len(letters) + 5, 2 * len(letters)):
+    if len(letters) < 2 or not 2 <= len(long.split()) <= _most_words(short):
         return False
     if short.lower() in long.lower() or "(" in long or ")" in long:
         return False
@@ -93,11 +100,6 @@ def plausible(short: str, long: str) -> bool:
         if i < len(initials):
             matched, i = matched + 1, i + 1
     return 2 * matched >= len(letters)
-
-
-def _most_words(short: str) -> int:
-    letters = sum(ch.isalnum() for ch in short)
-    return min(letters + 5, 2 * letters)
 
 
 def _before(short: str, head: str) -> tuple[int, int] | None:
@@ -148,6 +150,10 @@ def definitions(short: str, passage: Passage) -> list[Definition]:
     return found
 
 
+def _normal(definition: Definition) -> str:
+    return " ".join(definition.text.lower().split())
+
+
 class AcronymAnswerer:
     """Answers "What does X stand for?" from a passage that defines X; else ``None``.
     ``mentions(text, n)``: the collection's ``n`` passages best matching ``text`` by keywords."""
@@ -167,8 +173,8 @@ class AcronymAnswerer:
             found = [d for p in self.mentions(short, MENTIONS) for d in definitions(short, p)]
         if not found:
             return None
-        said = Counter(" ".join(d.text.lower().split()) for d in found)
-        best = next(d for d in found if said[" ".join(d.text.lower().split())] == max(said.values()))
+        said = Counter(map(_normal, found))
+        best = max(found, key=lambda d: said[_normal(d)])  # the most often found, then the best ranked
         passage = best.passage
         quote = quote_around(passage, best.start, best.end, query)
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.dialogue import as_turns, rewrite
+from assistant.dialogue import as_turns, replay, rewrite
 from assistant.dialogue.fusion import WEIGHTS_FILE, DialogueWeights, Rankings, fuse, page_matches, specificity
 from assistant.dialogue.retrieval import PAGE_HITS, dialogue_vector, history_vector, keyword_query, new_topic
 from assistant.phrases import coverage_in
@@ -78,11 +78,10 @@ def replay_citations(bot, turns: list[TrainingTurn], path: Path) -> dict[str, li
         if not any(run[: len(asked)] == asked for run in runs):
             runs.append(asked)
     for asked in runs:
-        before: list = []
-        for i, question in enumerate(asked):
-            answer = bot.ask(question, history=before)
-            cited["\n".join(asked[: i + 1])] = [c.source for c in answer.citations]
-            before = [*before, question, answer]
+        turns = replay.replayed(as_turns(asked), lambda question, before: bot.ask(question, history=before),
+                                most=len(asked))
+        for i, answer in enumerate(t for t in turns if t.role == "assistant"):
+            cited["\n".join(asked[: i + 1])] = list(answer.sources)
     path.write_text(json.dumps(cited))
     return cited
 
