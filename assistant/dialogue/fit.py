@@ -78,9 +78,9 @@ def replay_citations(bot, turns: list[TrainingTurn], path: Path) -> dict[str, li
         if not any(run[: len(asked)] == asked for run in runs):
             runs.append(asked)
     for asked in runs:
-        turns = replay.replayed(as_turns(asked), lambda question, before: bot.ask(question, history=before),
-                                most=len(asked))
-        for i, answer in enumerate(t for t in turns if t.role == "assistant"):
+        chat = replay.replayed(as_turns(asked), lambda question, before: bot.ask(question, history=before),
+                               most=len(asked))
+        for i, answer in enumerate(t for t in chat if t.role == "assistant"):
             cited["\n".join(asked[: i + 1])] = list(answer.sources)
     path.write_text(json.dumps(cited))
     return cited
