@@ -93,3 +93,9 @@ def test_one_paragraph_articles_get_negatives_from_their_own_source(tmp_path):
     split = load_split(path)
     assert [split.contexts[c] for c in split.negatives["q1"]] == [rows[1]["context"]]
     assert {q.source for q in split.questions} == {f"{tmp_path.name}/qed_train", f"{tmp_path.name}/tydi"}
+
+
+def test_the_shared_normalisation_loss_trains_too(tmp_path):
+    result = train(tmp_path, "--negatives", "1", "--shared-norm", "1", "--max-steps", "2")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 2

@@ -34,8 +34,8 @@ def _command(training: dict) -> str:
     parts += [f"--data {f}" if not Path(f).is_absolute() and Path(f).parts[:1] == ("runs",)
               else f"--data ../shared/train/{Path(f).name}" for f in folders]
     parts += [f"--mix {m}" for m in training.get("mix") or []]
-    for flag in ("negatives", "unanswerable", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
-        if training.get(flag) is not None:
+    for flag in ("negatives", "unanswerable", "shared_norm", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
+        if training.get(flag) is not None and not (flag == "shared_norm" and not training[flag]):
             parts.append(f"--{flag.replace('_', '-')} {training[flag]}")
     if training.get("init"):
         parts.append(f"--init {training['init']}")
