@@ -299,18 +299,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint_path, history_path = args.out / "checkpoint.pt", args.out / "metrics.jsonl"
-    step, best_score = 0, -math.inf
+    step, best_score, earlier_minutes = 0, -math.inf, 0.0
     if args.resume and checkpoint_path.exists():
         state = torch.load(checkpoint_path, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, best_score = state["step"], state["best_score"]
+        earlier_minutes = state.get("minutes", 0.0)  # training time before this resume, for the card
         log(f"resumed at step {step}")
+
+    def minutes() -> float:
+        return earlier_minutes + (time.perf_counter() - started) / 60
 
     def checkpoint() -> None:
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                    "step": step, "best_score": best_score}, checkpoint_path.with_suffix(".tmp"))
+                    "step": step, "best_score": best_score, "minutes": minutes()}, checkpoint_path.with_suffix(".tmp"))
         checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
 
     started, seen = time.perf_counter(), 0
@@ -346,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 checkpoint()
                 save(model, args.out / "last.safetensors", extra={"step": step, "args": _plain(args)})
         metrics = evaluate(model, dev, dev_features, device)
-        metrics.update(epoch=epoch + 1, step=step, minutes=round((time.perf_counter() - started) / 60, 1))
+        metrics.update(epoch=epoch + 1, step=step, minutes=round(minutes(), 1))
         log(f"dev after epoch {epoch + 1}: {json.dumps(metrics)}")
         with history_path.open("a") as handle:
             handle.write(json.dumps(metrics) + "\n")
