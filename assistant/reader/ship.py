@@ -34,8 +34,8 @@ def _command(training: dict) -> str:
     parts += [f"--data {f}" if not Path(f).is_absolute() and Path(f).parts[:1] == ("runs",)
               else f"--data ../shared/train/{Path(f).name}" for f in folders]
     parts += [f"--mix {m}" for m in training.get("mix") or []]
-    for flag in ("negatives", "unanswerable", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
-        if training.get(flag) is not None:
+    for flag in ("negatives", "unanswerable", "shared_norm", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
+        if training.get(flag) is not None and not (flag == "shared_norm" and not training[flag]):
             parts.append(f"--{flag.replace('_', '-')} {training[flag]}")
     if training.get("init"):
         parts.append(f"--init {training['init']}")
@@ -213,17 +213,15 @@ def _history(run: Path | None, metadata: dict) -> list[dict]:
 
 
 def keep_previous(run: Path) -> None:
-    """A run warm-started from the shipped weights (``--init assistant/reader/weights/…``) is
-    about to overwrite them: keep them (their calibration and stages too) in ``run/previous/``, selectable
-    by that weights file, and point the run's ``init`` there so the card still lists every stage."""
+    """The shipped weights are about to be overwritten: keep them (their calibration and stages too)
+    in ``run/previous/``, selectable by that weights file (``--llm-model``) so old and new can be
+    measured side by side. A run warm-started from them (``--init assistant/reader/weights/…``) gets
+    its ``init`` pointed there, so the card still lists every stage."""
     from safetensors import safe_open
     from safetensors.torch import load_file, save_file
 
     weights, shipped = run / WEIGHTS, weights_folder() / WEIGHTS
-    with safe_open(str(weights), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
-    training = json.loads(metadata.get("args", "{}"))
-    if not training.get("init") or Path(training["init"]).resolve() != shipped.resolve():
+    if not shipped.exists():
         return
     previous = run / "previous"
     previous.mkdir(exist_ok=True)
@@ -231,8 +229,12 @@ def keep_previous(run: Path) -> None:
     for kept in ("calibration.json", STAGES):
         if (shipped.parent / kept).exists():
             shutil.copyfile(shipped.parent / kept, previous / kept)
-    metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
-    save_file(load_file(str(weights)), str(weights), metadata=metadata)
+    with safe_open(str(weights), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    training = json.loads(metadata.get("args", "{}"))
+    if training.get("init") and Path(training["init"]).resolve() == shipped.resolve():
+        metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
+        save_file(load_file(str(weights)), str(weights), metadata=metadata)
 
 
 def main(argv: list[str] | None = None) -> int:
