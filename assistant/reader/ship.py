@@ -136,6 +136,20 @@ def _calibration(calibration: dict | None) -> str:
     )
 
 
+def _start(stages: list[dict]) -> str:
+    return "Each stage warm-starts from the one before. " if len(stages) > 1 else "One run from the base model. "
+
+
+def _shared_norm(training: dict) -> str:
+    if not training.get("shared_norm"):
+        return ""
+    return ("Besides each window's own loss, the windows of one question draw (its paragraph's and the negative "
+            "paragraph's) are scored together, weighted by `--shared-norm`: one softmax over all their passage "
+            "positions, each relative to its window's [CLS], with a single \"no answer anywhere\" "
+            "(`assistant/reader/shared_norm.py`), so that margins of different passages compare as they do at "
+            "question time. ")
+
+
 def card(weights: Path, training: dict, stages: list[dict], calibration: dict | None) -> str:
     dev_rows = "\n".join(_dev_rows(s["dev"], n) for n, s in enumerate(stages, start=1) if s["dev"])
     return f"""# Reader model card
@@ -166,7 +180,7 @@ Spans are widened to whole names and numbers that word pieces split (`assistant/
 
 {_training(stages)}
 
-Each stage warm-starts from the one before. AdamW (weight decay 0.01), linear warm-up then linear decay,
+{_start(stages)}{_shared_norm(training)}AdamW (weight decay 0.01), linear warm-up then linear decay,
 gradient clipping at 1.0, no dropout, bfloat16 autocast on the CPU (2 cores, AVX-512 BF16). The data folders
 under `runs/` are made by `python -m assistant.dialogue.training` (doc2dial's training turns, put to the
 reader as the assistant puts a follow-up).
