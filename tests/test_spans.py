@@ -107,3 +107,22 @@ def test_a_question_for_a_name_gets_the_one_name_in_the_span():
     # a name the question already says is not the answer
     said = "Run dpkg-buildpackage in the folder"
     assert name_in("Which folder do I run dpkg-buildpackage in?", said, 0, len(said)) == (0, len(said))
+
+
+def test_a_question_for_a_name_gets_a_nearly_as_good_span_that_is_one():
+    from assistant.reader.names import named_first
+    from assistant.reader.runtime import ReaderSpan
+
+    text = "Pass --no-act to dpkg to see what it would do without changing anything on the system."
+    def span(words: str, margin: float) -> ReaderSpan:
+        return ReaderSpan(0, text.index(words), text.index(words) + len(words), words, margin)
+
+    ranked = [span("Pass", 5.6), span("--no-act", 5.05), span("dpkg", 2.0)]
+    best = named_first("Which option makes dpkg only simulate the actions?", ranked)
+    assert best[0].text == "--no-act" and best[0].margin == 5.6 and [s.text for s in best[1:]] == ["Pass", "dpkg"]
+    # not asked for a name; a name far below the best; a name the question says: the order stays
+    assert named_first("What should you do to see what dpkg would do?", ranked) == ranked
+    far = [span("Pass", 8.0), span("--no-act", 5.05)]
+    assert named_first("Which option makes dpkg only simulate the actions?", far) == far
+    said = [span("Pass", 5.6), span("--no-act", 5.05)]
+    assert named_first("Which option, --no-act or --simulate, does what?", said) == said

@@ -120,15 +120,16 @@ def _calibration(calibration: dict | None) -> str:
         return ""
     dev = calibration.get("dev", {})
     rows = "\n".join(f"| {name} | {m.get('questions', '')} | {m['exact_match']} | {m['f1']} | {m['declined_answerable']} | "
-                      f"{m['declined_unanswerable']} | {m.get('own_threshold', '')} |"
+                      f"{m['declined_unanswerable']} | {m.get('own_passage', '')} | {m.get('own_threshold', '')} |"
                       for name, m in sorted(dev.get("sources", {}).items()))
     table = ("\n| source | questions | exact match | F1 | declined answerable | declined unanswerable | "
-             "its own threshold |\n|---|---|---|---|---|---|---|\n" + rows + "\n") if rows else ""
+             "own passage cited | its own threshold |\n|---|---|---|---|---|---|---|---|\n" + rows + "\n") if rows else ""
     return (
         "\n## Answerer calibration (`assistant/reader/weights/calibration.json`)\n\n"
         "Fitted by `python -m assistant.reader.calibrate --data ../shared/train/squad-reader --data "
         f"../shared/train/qa-extra --write` on {calibration.get('fitted_on')}: rank weight "
-        f"{calibration['rank_weight']}, off-topic gate {calibration.get('off_topic')}, decline threshold "
+        f"{calibration['rank_weight']} (the one whose cited passage is most often the question's own), off-topic gate "
+        f"{calibration.get('off_topic')}, decline threshold "
         f"{calibration['threshold']:.3f} (the lowest of the sources' own thresholds, so no source declines more than "
         f"6% of its answerable questions). Pooled: exact match {dev.get('exact_match')}, F1 {dev.get('f1')}, declined "
         f"answerable {dev.get('declined_answerable')}, declined unanswerable {dev.get('declined_unanswerable')}.\n"
