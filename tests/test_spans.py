@@ -36,10 +36,14 @@ def long_answer(extra: float, n: int = 60):
     return scores({5: 4.0 + extra, 20: 4.0}, {45: 4.0 + extra, 21: 4.0}, n=n)
 
 
-def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_clearly():
-    extra = ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) + 0.5
+PENALISED = SpanLength(cap=96, free=30, penalty=0.05)  # the stage-4 reader's: free to 30 tokens, then 0.05 a token
+
+
+@pytest.mark.parametrize("length", [ANSWER_LENGTH, PENALISED])
+def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_clearly(length):
+    extra = length.penalty * (41 - length.free) + 0.5 if length.free < 41 else 0.5
     start, end = long_answer(extra)
-    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59], length=length)
     assert (span.start_token, span.end_token) == (5, 45)
     # what ranks the passage and decides a decline stays its best span of the usual
     # length (5..21 or 20..45: 8 + extra against the null's -10), as calibrated
@@ -48,9 +52,9 @@ def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_cle
 
 
 def test_a_long_span_loses_to_a_short_one_it_beats_by_less_than_its_length_costs():
-    start, end = long_answer(extra=ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) - 0.1)
-    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
-    assert span.end_token - span.start_token < ANSWER_LENGTH.free
+    start, end = long_answer(extra=PENALISED.penalty * (41 - PENALISED.free) - 0.1)
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59], length=PENALISED)
+    assert span.end_token - span.start_token < PENALISED.free
 
 
 def test_no_span_is_longer_than_the_cap():

@@ -40,7 +40,7 @@ class ReaderSpan:
     @property
     def evidence(self) -> float:
         """What ranks the passage and decides a decline: the margin of its best span of the
-        usual length (``spans.SpanLength.free``), whatever the length of the span given."""
+        usual length (``spans.SpanLength.evidence``), whatever the length of the span given."""
         return self.margin if self.usual_margin is None else self.usual_margin
 
 
