@@ -130,3 +130,16 @@ def test_a_question_for_a_name_gets_a_nearly_as_good_span_that_is_one():
     assert named_first("Which option makes dpkg only simulate the actions?", far) == far
     said = [span("Pass", 5.6), span("--no-act", 5.05)]
     assert named_first("Which option, --no-act or --simulate, does what?", said) == said
+
+
+@pytest.mark.parametrize("span, shown", [
+    ("0 and 15)", "0 and 15"),  # "(X between 0 and 15)": the reader ended on the bracket
+    ("2048 bits (4096 bits", "2048 bits"),  # "greater than 2048 bits (4096 bits is preferred)"
+    ("debi(1)", "debi(1)"),
+    ("(a) or (b)", "(a) or (b)"),
+    ("(4096 bits", "4096 bits"),
+])
+def test_a_short_answer_never_shows_half_a_bracket_pair(span, shown):
+    from assistant.answerers.reader import short_form
+
+    assert short_form(span) == shown
