@@ -1,4 +1,5 @@
-"""Sentences with offsets, and the content words of a text (stemmed, no stopwords)."""
+"""Sentences with offsets, the content words of a text (stemmed, no stopwords), and
+brackets kept in pairs."""
 
 from __future__ import annotations
 
@@ -64,3 +65,26 @@ def leans_on_previous(text: str) -> bool:
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning, in order (duplicates kept)."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+
+
+_CLOSES = {")": "(", "]": "[", "}": "{"}
+
+
+def balanced(text: str) -> str:
+    """``text`` without the half of a bracket pair that a span cut: "0 and 15)" → "0 and 15",
+    "2048 bits (4096 bits" → "2048 bits"; "debi(1)" and "(a) or (b)" stay as they are."""
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            opened.append(i)
+        elif ch in _CLOSES:
+            if opened and text[opened[-1]] == _CLOSES[ch]:
+                opened.pop()
+            elif not opened and i in (0, len(text) - 1):
+                return balanced((text[1:] if i == 0 else text[:-1]).strip())
+            else:
+                return text
+    if opened:
+        return text[: opened[0]].rstrip() or balanced(text[1:].lstrip())
+    return text
+

@@ -39,3 +39,18 @@ def test_writing_the_fit_keeps_the_dialogue_threshold_fitted_beside_it(tmp_path)
     assert written["dialogue_threshold"] == -7.5 and written["dialogue_fit"] == {"command": "earlier"}
     assert written["rank_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
     assert written["dev"]["f1"] > 0.5  # four plain questions over three paragraphs: the reader gets most right
+
+
+def test_the_rank_weight_is_the_one_that_cites_the_questions_own_passage():
+    from assistant.reader.calibrate import Read, fit
+
+    # retrieval ranks the own passage first; the reader's margin prefers a neighbour by 2 logits,
+    # and picks the same short answer there, so F1 cannot tell the weights apart
+    near_miss = Read(["1871"], [1.0, 3.0], ["1871", "1871"], [True, False], 0.0)
+    # the reader prefers its own passage, ranked second, by 1.5 logits
+    second = Read(["whale oil"], [0.0, 1.5], ["oil", "whale oil"], [False, True], 0.0)
+    calibration, report = fit({"town": [near_miss] * 3 + [second]})
+    # from a weight of 2.9 the first three cite their own passage; from 2.2 the fourth no longer
+    # does: 3 of 4 beats 1 of 4, although F1 is best (1.0) at the low weights
+    assert calibration.rank_weight >= 3.0
+    assert report["sources"]["town"]["own_passage"] == 0.75

@@ -1,4 +1,4 @@
-"""Shipping a reader warm-started from the shipped one keeps the previous weights."""
+"""Shipping a reader keeps the weights it replaces; a run warm-started from them lists them as a stage."""
 
 import json
 
@@ -37,6 +37,27 @@ def test_a_run_from_the_shipped_weights_keeps_them_and_the_card_lists_both_stage
     assert len(ship.earlier_stages(training)) == 1
     card = (shipped.parent / "MODEL_CARD.md").read_text()
     assert f"--init {previous}" in card
+
+
+def test_a_run_from_the_base_model_keeps_the_replaced_weights_and_is_the_only_stage(tmp_path, monkeypatch):
+    shipped = tmp_path / "package" / "reader.safetensors"
+    _weights(shipped)
+    (shipped.parent / "calibration.json").write_text(CALIBRATION)
+    run = tmp_path / "run"
+    _weights(run / "reader.safetensors")
+    save_file({"qa.weight": torch.ones(2, 4)}, str(run / "reader.safetensors"),
+              metadata={"args": json.dumps({"data": ["../shared/train/squad-reader"], "epochs": 2})})
+    monkeypatch.setattr(ship, "weights_folder", lambda: shipped.parent)
+    old = shipped.read_bytes()
+
+    ship.main([str(run)])
+
+    assert (run / "previous" / "reader.safetensors").read_bytes() == old
+    assert (run / "previous" / "calibration.json").read_text() == CALIBRATION
+    assert shipped.read_bytes() == (run / "reader.safetensors").read_bytes()
+    card = (shipped.parent / "MODEL_CARD.md").read_text()
+    assert "1. `python -m assistant.reader.train --data ../shared/train/squad-reader --epochs 2 --out" in card
+    assert "2. `" not in card and "--init" not in card
 
 
 def test_stages_that_point_at_each_other_end(tmp_path):

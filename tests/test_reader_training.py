@@ -33,10 +33,16 @@ def test_trains_reports_dev_metrics_checkpoints_and_resumes(tmp_path):
     assert {"exact_match", "f1", "has_answer_auc"} <= set(metrics) and metrics["step"] == 2
     assert (tmp_path / "checkpoint.pt").exists() and (tmp_path / "reader.safetensors").exists()
 
+    import torch
+
+    state = torch.load(tmp_path / "checkpoint.pt", weights_only=False)
+    state["minutes"] = 100.0  # as if the run had trained for 100 minutes before it stopped
+    torch.save(state, tmp_path / "checkpoint.pt")
     resumed = train(tmp_path, "--max-steps", "4", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed at step 2" in resumed.stdout
-    assert json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 4
+    last = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
+    assert last["step"] == 4 and last["minutes"] >= 100.0  # the card counts the time before the resume
 
     from assistant.reader import load_reader
 
@@ -93,3 +99,9 @@ def test_one_paragraph_articles_get_negatives_from_their_own_source(tmp_path):
     split = load_split(path)
     assert [split.contexts[c] for c in split.negatives["q1"]] == [rows[1]["context"]]
     assert {q.source for q in split.questions} == {f"{tmp_path.name}/qed_train", f"{tmp_path.name}/tydi"}
+
+
+def test_the_shared_normalisation_loss_trains_too(tmp_path):
+    result = train(tmp_path, "--negatives", "1", "--shared-norm", "1", "--max-steps", "2")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 2

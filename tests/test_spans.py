@@ -36,10 +36,14 @@ def long_answer(extra: float, n: int = 60):
     return scores({5: 4.0 + extra, 20: 4.0}, {45: 4.0 + extra, 21: 4.0}, n=n)
 
 
-def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_clearly():
-    extra = ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) + 0.5
+PENALISED = SpanLength(cap=96, free=30, penalty=0.05)  # the stage-4 reader's: free to 30 tokens, then 0.05 a token
+
+
+@pytest.mark.parametrize("length", [ANSWER_LENGTH, PENALISED])
+def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_clearly(length):
+    extra = length.penalty * (41 - length.free) + 0.5 if length.free < 41 else 0.5
     start, end = long_answer(extra)
-    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59], length=length)
     assert (span.start_token, span.end_token) == (5, 45)
     # what ranks the passage and decides a decline stays its best span of the usual
     # length (5..21 or 20..45: 8 + extra against the null's -10), as calibrated
@@ -48,9 +52,9 @@ def test_a_clause_longer_than_the_usual_answer_wins_when_the_reader_marks_it_cle
 
 
 def test_a_long_span_loses_to_a_short_one_it_beats_by_less_than_its_length_costs():
-    start, end = long_answer(extra=ANSWER_LENGTH.penalty * (41 - ANSWER_LENGTH.free) - 0.1)
-    [span] = best_spans(start, end, context_starts=[1], lengths=[59])
-    assert span.end_token - span.start_token < ANSWER_LENGTH.free
+    start, end = long_answer(extra=PENALISED.penalty * (41 - PENALISED.free) - 0.1)
+    [span] = best_spans(start, end, context_starts=[1], lengths=[59], length=PENALISED)
+    assert span.end_token - span.start_token < PENALISED.free
 
 
 def test_no_span_is_longer_than_the_cap():
@@ -107,3 +111,35 @@ def test_a_question_for_a_name_gets_the_one_name_in_the_span():
     # a name the question already says is not the answer
     said = "Run dpkg-buildpackage in the folder"
     assert name_in("Which folder do I run dpkg-buildpackage in?", said, 0, len(said)) == (0, len(said))
+
+
+def test_a_question_for_a_name_gets_a_nearly_as_good_span_that_is_one():
+    from assistant.reader.names import named_first
+    from assistant.reader.runtime import ReaderSpan
+
+    text = "Pass --no-act to dpkg to see what it would do without changing anything on the system."
+    def span(words: str, margin: float) -> ReaderSpan:
+        return ReaderSpan(0, text.index(words), text.index(words) + len(words), words, margin)
+
+    ranked = [span("Pass", 5.6), span("--no-act", 5.05), span("dpkg", 2.0)]
+    best = named_first("Which option makes dpkg only simulate the actions?", ranked)
+    assert best[0].text == "--no-act" and best[0].margin == 5.6 and [s.text for s in best[1:]] == ["Pass", "dpkg"]
+    # not asked for a name; a name far below the best; a name the question says: the order stays
+    assert named_first("What should you do to see what dpkg would do?", ranked) == ranked
+    far = [span("Pass", 8.0), span("--no-act", 5.05)]
+    assert named_first("Which option makes dpkg only simulate the actions?", far) == far
+    said = [span("Pass", 5.6), span("--no-act", 5.05)]
+    assert named_first("Which option, --no-act or --simulate, does what?", said) == said
+
+
+@pytest.mark.parametrize("span, shown", [
+    ("0 and 15)", "0 and 15"),  # "(X between 0 and 15)": the reader ended on the bracket
+    ("2048 bits (4096 bits", "2048 bits"),  # "greater than 2048 bits (4096 bits is preferred)"
+    ("debi(1)", "debi(1)"),
+    ("(a) or (b)", "(a) or (b)"),
+    ("(4096 bits", "4096 bits"),
+])
+def test_a_short_answer_never_shows_half_a_bracket_pair(span, shown):
+    from assistant.answerers.reader import short_form
+
+    assert short_form(span) == shown

@@ -27,6 +27,7 @@ from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
 from assistant.reader.runtime import DEFAULT_BACKEND, onnx_export, shipped_weights, weights_folder
+from assistant.text import balanced
 from assistant.types import Answer, Citation, Passage
 from index.terms import terms
 
@@ -95,7 +96,7 @@ def supported_span(question: str, passage: Passage, span: ReaderSpan) -> ReaderS
 
 
 def short_form(text: str) -> str:
-    return text.strip().strip(",;:").strip()
+    return balanced(text.strip().strip(",;:").strip())
 
 
 class ReaderAnswerer:

@@ -3,13 +3,24 @@ get the name, not the clause around it. The reader, trained partly on dialogue t
 whose answers are whole sentences, can take "apt downloads from are listed in
 /etc/apt/sources.list" for "which file lists the mirrors?"; when the span holds exactly
 one command, file, package or option name the question did not already say, that name is
-the answer."""
+the answer; and when the reader's best span is no name ("Pass" in "Pass --no-act to dpkg …")
+but one of its spans nearly as good is, that one is."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from assistant.reader.spans import code_like
+from assistant.text import words
+
+if TYPE_CHECKING:
+    from assistant.reader.runtime import ReaderSpan
+
+NAME_MARGIN = 1.5  # logits a name may score below the best span and still be the answer (the answerer's tie margin)
+COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: one in a million words or more frequent
+NAME_CANDIDATES = 8  # spans per passage looked at for a name
 
 _KINDS = (r"files?|commands?|packages?|options?|flags?|switch(?:es)?|director(?:y|ies)|folders?|paths?|"
           r"headers?|librar(?:y|ies)|modules?|programs?|tools?|utilit(?:y|ies)|binar(?:y|ies)|executables?|"
@@ -40,3 +51,34 @@ def name_in(question: str, text: str, first: int, last: int) -> tuple[int, int]:
     if len(names) == 1 and names[0] != (first, last):
         return names[0]
     return first, last
+
+
+def is_name(question: str, text: str) -> bool:
+    """``text`` is one command, file, package or option name that ``question`` does not say (not a
+    number or a date, which ``code_like`` also keeps whole)."""
+    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    return (" " not in core and any(c.isalpha() for c in core) and code_like(core)
+            and core.lower() not in question.lower())
+
+
+def plain_words(text: str) -> bool:
+    """Every word of ``text`` is common English ("Pass", "the package"): no name of anything. A
+    rarer word may be one that ``code_like`` does not know ("sudo", "lintian", "spritesheet")."""
+    from wordfreq import zipf_frequency
+
+    found = words(text)
+    return bool(found) and all(zipf_frequency(w, "en") >= COMMON_ZIPF for w in found)
+
+
+def named_first(question: str, ranked: list[ReaderSpan]) -> list[ReaderSpan]:
+    """``ranked`` (best first) with the best name in the best span's place, and with its score, when
+    the question asks for a name, the best span is plain words (``plain_words``), and the name scores within ``NAME_MARGIN``
+    of it. (The passage's evidence, which ranks passages and decides declines, does not change.)"""
+    if not ranked or not asks_for_name(question) or not plain_words(ranked[0].text):
+        return ranked
+    for span in ranked[1:]:
+        if span.margin < ranked[0].margin - NAME_MARGIN:
+            break
+        if is_name(question, span.text):
+            return [replace(span, margin=ranked[0].margin), *(s for s in ranked if s is not span)]
+    return ranked

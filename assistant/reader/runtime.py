@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError
-from assistant.reader.names import name_in
+from assistant.reader.names import NAME_CANDIDATES, asks_for_name, name_in, named_first
 from assistant.reader.spans import ANSWER_LENGTH, SpanLength, top_spans, whole_words
 from assistant.reader.windows import Encoder, batch
 from index.embedders.minilm import model_folder
@@ -40,7 +40,7 @@ class ReaderSpan:
     @property
     def evidence(self) -> float:
         """What ranks the passage and decides a decline: the margin of its best span of the
-        usual length (``spans.SpanLength.free``), whatever the length of the span given."""
+        usual length (``spans.SpanLength.evidence``), whatever the length of the span given."""
         return self.margin if self.usual_margin is None else self.usual_margin
 
 
@@ -69,13 +69,14 @@ class Reader:
         windows = [w for i, t in enumerate(tokens[1:]) for w in self.encoder.windows(tokens[0], t, i)]
         windows.sort(key=len)  # batches of similar length
         breaks = [np.array([m.start() for m in _LINE_END.finditer(t)], dtype=np.int64) for t in texts]
+        looked_at = max(candidates, NAME_CANDIDATES) if asks_for_name(question) else candidates
         spans = []
         for i in range(0, len(windows), self.batch_size):
             part = windows[i : i + self.batch_size]
             start, end = self.run(batch(part))
             lines = [np.searchsorted(breaks[w.passage], w.offsets[:, 0], side="right") for w in part]
             spans.extend(top_spans(start, end, [w.context_start for w in part], [len(w.offsets) for w in part],
-                                   self.length, lines=lines, k=candidates))
+                                   self.length, lines=lines, k=looked_at))
         found: dict[int, dict[tuple[int, int], ReaderSpan]] = {}
         evidence = [-np.inf] * len(texts)
         for window, window_spans in zip(windows, spans):
@@ -91,7 +92,7 @@ class Reader:
                                                    span.margin)
         result = []
         for i in range(len(texts)):
-            ranked = sorted(found[i].values(), key=lambda s: -s.margin)
+            ranked = named_first(question, sorted(found[i].values(), key=lambda s: -s.margin))
             result.append(replace(ranked[0], runners_up=tuple(ranked[1:candidates]), usual_margin=float(evidence[i])))
         return result
 

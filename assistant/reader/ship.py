@@ -34,8 +34,8 @@ def _command(training: dict) -> str:
     parts += [f"--data {f}" if not Path(f).is_absolute() and Path(f).parts[:1] == ("runs",)
               else f"--data ../shared/train/{Path(f).name}" for f in folders]
     parts += [f"--mix {m}" for m in training.get("mix") or []]
-    for flag in ("negatives", "unanswerable", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
-        if training.get(flag) is not None:
+    for flag in ("negatives", "unanswerable", "shared_norm", "epochs", "max_steps", "batch_size", "lr", "warmup", "seed"):
+        if training.get(flag) is not None and not (flag == "shared_norm" and not training[flag]):
             parts.append(f"--{flag.replace('_', '-')} {training[flag]}")
     if training.get("init"):
         parts.append(f"--init {training['init']}")
@@ -120,20 +120,35 @@ def _calibration(calibration: dict | None) -> str:
         return ""
     dev = calibration.get("dev", {})
     rows = "\n".join(f"| {name} | {m.get('questions', '')} | {m['exact_match']} | {m['f1']} | {m['declined_answerable']} | "
-                      f"{m['declined_unanswerable']} | {m.get('own_threshold', '')} |"
+                      f"{m['declined_unanswerable']} | {m.get('own_passage', '')} | {m.get('own_threshold', '')} |"
                       for name, m in sorted(dev.get("sources", {}).items()))
     table = ("\n| source | questions | exact match | F1 | declined answerable | declined unanswerable | "
-             "its own threshold |\n|---|---|---|---|---|---|---|\n" + rows + "\n") if rows else ""
+             "own passage cited | its own threshold |\n|---|---|---|---|---|---|---|---|\n" + rows + "\n") if rows else ""
     return (
         "\n## Answerer calibration (`assistant/reader/weights/calibration.json`)\n\n"
         "Fitted by `python -m assistant.reader.calibrate --data ../shared/train/squad-reader --data "
         f"../shared/train/qa-extra --write` on {calibration.get('fitted_on')}: rank weight "
-        f"{calibration['rank_weight']}, off-topic gate {calibration.get('off_topic')}, decline threshold "
+        f"{calibration['rank_weight']} (the one whose cited passage is most often the question's own), off-topic gate "
+        f"{calibration.get('off_topic')}, decline threshold "
         f"{calibration['threshold']:.3f} (the lowest of the sources' own thresholds, so no source declines more than "
         f"6% of its answerable questions). Pooled: exact match {dev.get('exact_match')}, F1 {dev.get('f1')}, declined "
         f"answerable {dev.get('declined_answerable')}, declined unanswerable {dev.get('declined_unanswerable')}.\n"
         f"{table}The decline curve per source is in `calibration.json` (`dev.sources.*.curve`).\n"
     )
+
+
+def _start(stages: list[dict]) -> str:
+    return "Each stage warm-starts from the one before. " if len(stages) > 1 else "One run from the base model. "
+
+
+def _shared_norm(training: dict) -> str:
+    if not training.get("shared_norm"):
+        return ""
+    return ("Besides each window's own loss, the windows of one question draw (its paragraph's and the negative "
+            "paragraph's) are scored together, weighted by `--shared-norm`: one softmax over all their passage "
+            "positions, each relative to its window's [CLS], with a single \"no answer anywhere\" "
+            "(`assistant/reader/shared_norm.py`), so that margins of different passages compare as they do at "
+            "question time. ")
 
 
 def card(weights: Path, training: dict, stages: list[dict], calibration: dict | None) -> str:
@@ -166,7 +181,7 @@ Spans are widened to whole names and numbers that word pieces split (`assistant/
 
 {_training(stages)}
 
-Each stage warm-starts from the one before. AdamW (weight decay 0.01), linear warm-up then linear decay,
+{_start(stages)}{_shared_norm(training)}AdamW (weight decay 0.01), linear warm-up then linear decay,
 gradient clipping at 1.0, no dropout, bfloat16 autocast on the CPU (2 cores, AVX-512 BF16). The data folders
 under `runs/` are made by `python -m assistant.dialogue.training` (doc2dial's training turns, put to the
 reader as the assistant puts a follow-up).
@@ -213,17 +228,15 @@ def _history(run: Path | None, metadata: dict) -> list[dict]:
 
 
 def keep_previous(run: Path) -> None:
-    """A run warm-started from the shipped weights (``--init assistant/reader/weights/…``) is
-    about to overwrite them: keep them (their calibration and stages too) in ``run/previous/``, selectable
-    by that weights file, and point the run's ``init`` there so the card still lists every stage."""
+    """The shipped weights are about to be overwritten: keep them (their calibration and stages too)
+    in ``run/previous/``, selectable by that weights file (``--llm-model``) so old and new can be
+    measured side by side. A run warm-started from them (``--init assistant/reader/weights/…``) gets
+    its ``init`` pointed there, so the card still lists every stage."""
     from safetensors import safe_open
     from safetensors.torch import load_file, save_file
 
     weights, shipped = run / WEIGHTS, weights_folder() / WEIGHTS
-    with safe_open(str(weights), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
-    training = json.loads(metadata.get("args", "{}"))
-    if not training.get("init") or Path(training["init"]).resolve() != shipped.resolve():
+    if not shipped.exists():
         return
     previous = run / "previous"
     previous.mkdir(exist_ok=True)
@@ -231,8 +244,12 @@ def keep_previous(run: Path) -> None:
     for kept in ("calibration.json", STAGES):
         if (shipped.parent / kept).exists():
             shutil.copyfile(shipped.parent / kept, previous / kept)
-    metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
-    save_file(load_file(str(weights)), str(weights), metadata=metadata)
+    with safe_open(str(weights), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    training = json.loads(metadata.get("args", "{}"))
+    if training.get("init") and Path(training["init"]).resolve() == shipped.resolve():
+        metadata["args"] = json.dumps({**training, "init": str(previous / WEIGHTS)})
+        save_file(load_file(str(weights)), str(weights), metadata=metadata)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,14 +11,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class SpanLength:
-    """How long an answer span may be. A span is free up to ``free`` tokens (SQuAD's usual
-    cap); each token beyond costs ``penalty`` logits, up to ``cap``, so a clause or a procedure
-    is the answer when the reader clearly marks its end. Chosen on the reader dev splits:
-    ``python -m evals.answer_length`` (docs/answer-length.md)."""
+    """How long an answer span may be. A span is free up to ``free`` tokens; each token beyond
+    costs ``penalty`` logits, up to ``cap``, so a clause or a procedure is the answer when the
+    reader clearly marks its end. Chosen on the reader dev splits for the shipped reader:
+    ``python -m evals.answer_length`` (docs/answer-length.md, docs/shared-norm-trial.md).
+    What ranks passages and decides declines is the best span of at most ``evidence`` tokens
+    (SQuAD's usual cap), whatever the answer's length: the calibrations are fitted on it."""
 
-    cap: int = 96
-    free: int = 30
-    penalty: float = 0.05
+    cap: int = 64
+    free: int = 64
+    penalty: float = 0.0
+    evidence: int = 30
 
 
 ANSWER_LENGTH = SpanLength()
@@ -30,7 +33,7 @@ class WindowSpan:
     end_token: int
     score: float  # start + end logits of the span (less the long-span penalty)
     null: float  # start + end logits at [CLS]
-    usual: float  # the window's best score of a span of at most ``SpanLength.free`` tokens
+    usual: float  # the window's best score of a span of at most ``SpanLength.evidence`` tokens
 
     @property
     def margin(self) -> float:
@@ -69,7 +72,7 @@ def top_spans(start: np.ndarray, end: np.ndarray, context_starts: list[int], len
             invalid |= lines[row][:, None] != lines[row][None, :]
         pairs[invalid] = -np.inf
         null = float(start[row, 0]) + float(end[row, 0])
-        usual = float(np.max(pairs, where=offset < length.free, initial=-np.inf))
+        usual = float(np.max(pairs, where=offset < length.evidence, initial=-np.inf))
         flat = np.argsort(pairs, axis=None)[::-1][:k]
         spans = []
         for index in flat:

@@ -20,7 +20,7 @@ import math
 import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ import torch
 
 from assistant.reader import data
 from assistant.reader.model import ReaderModel, save
+from assistant.reader.shared_norm import context_mask, shared_loss
 from assistant.reader.spans import best_spans
 from assistant.reader.windows import Encoder, Window, batch
 from index.embedders.minilm import cpu_has_native_bf16, model_folder
@@ -38,6 +39,7 @@ class Example:
     window: Window
     start: int  # 0 (the [CLS] position) when the window holds no answer
     end: int
+    group: int = 0  # the question draw it belongs to (its own paragraph's windows and its negatives')
 
 
 def label(window: Window, answer: tuple[str, int] | None) -> Example:
@@ -90,12 +92,17 @@ def epoch_examples(split: data.Split, features: Featurizer, rng: random.Random, 
     they are the rare, hard "no answer" cases) and, with probability ``negatives``, one
     sampled paragraph without its answer."""
     questions = drawn(split, mix or {}, rng)
-    examples = []
+    examples: list[Example] = []
+    draws: dict[str, list[int]] = {}
+    group = -1
     for q in questions:
         for _ in range(1 if q.answers else unanswerable):
-            examples.extend(features.examples(q, q.context))
+            group += 1
+            draws.setdefault(q.id, []).append(group)
+            examples.extend(replace(e, group=group) for e in features.examples(q, q.context))
     for q, context in data.sample_negatives(split, rng, questions, rate=negatives):
-        examples.extend(features.examples(q, context))
+        group = draws[q.id].pop(0)  # one pair at most per draw: the same list, in order
+        examples.extend(replace(e, group=group) for e in features.examples(q, context))
     return examples
 
 
@@ -112,10 +119,35 @@ def batches(examples: list[Example], size: int, rng: random.Random) -> list[list
     return result
 
 
+def grouped_batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    """Batches of whole question draws (for the shared-normalisation loss), of similar
+    length, in shuffled order; a draw with more than ``size`` windows is a batch alone."""
+    by_group: dict[int, list[Example]] = {}
+    for e in examples:
+        by_group.setdefault(e.group, []).append(e)
+    groups = list(by_group.values())
+    rng.shuffle(groups)
+    pool, result = size * 20, []
+    for i in range(0, len(groups), pool):
+        current: list[Example] = []
+        for group in sorted(groups[i : i + pool], key=lambda g: max(len(e.window) for e in g)):
+            if current and len(current) + len(group) > size:
+                result.append(current)
+                current = []
+            current = current + group
+        if current:
+            result.append(current)
+    rng.shuffle(result)
+    return result
+
+
 def tensors(items: list[Example], device: torch.device) -> dict[str, torch.Tensor]:
     padded = {k: torch.from_numpy(v).to(device) for k, v in batch([e.window for e in items]).items()}
     padded["start"] = torch.tensor([e.start for e in items], device=device)
     padded["end"] = torch.tensor([e.end for e in items], device=device)
+    padded["group"] = torch.tensor([e.group for e in items], device=device)
+    padded["context"] = context_mask([len(e.window.offsets) for e in items], [e.window.context_start for e in items],
+                                     padded["input_ids"].shape[1], device)
     return padded
 
 
@@ -214,6 +246,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--init", type=Path, help="start from these reader weights instead of all-MiniLM-L6-v2")
     parser.add_argument("--unanswerable", type=int, default=1,
                         help="times each unanswerable question is seen per epoch")
+    parser.add_argument("--shared-norm", type=float, default=0.0, metavar="WEIGHT",
+                        help="add the loss normalised over all windows of a question draw, with this weight "
+                             "(batches then hold whole draws; see assistant/reader/shared_norm.py)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--max-steps", type=int, help="stop after this many steps (tests, trials)")
     parser.add_argument("--limit", type=int, help="use only the first N questions of each split")
@@ -264,24 +299,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint_path, history_path = args.out / "checkpoint.pt", args.out / "metrics.jsonl"
-    step, best_score = 0, -math.inf
+    step, best_score, earlier_minutes = 0, -math.inf, 0.0
     if args.resume and checkpoint_path.exists():
         state = torch.load(checkpoint_path, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, best_score = state["step"], state["best_score"]
+        earlier_minutes = state.get("minutes", 0.0)  # training time before this resume, for the card
         log(f"resumed at step {step}")
+
+    def minutes() -> float:
+        return earlier_minutes + (time.perf_counter() - started) / 60
 
     def checkpoint() -> None:
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                    "step": step, "best_score": best_score}, checkpoint_path.with_suffix(".tmp"))
+                    "step": step, "best_score": best_score, "minutes": minutes()}, checkpoint_path.with_suffix(".tmp"))
         checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
 
     started, seen = time.perf_counter(), 0
     for epoch in range(step // steps_per_epoch, args.epochs):
         rng = random.Random(args.seed * 1000 + epoch)  # the same epoch order on resume
-        plan = batches(plan_for(rng), args.batch_size, rng)
+        plan = (grouped_batches if args.shared_norm else batches)(plan_for(rng), args.batch_size, rng)
         model.train()
         for position, items in enumerate(plan):
             if epoch * steps_per_epoch + position < step:
@@ -293,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
                 start, end = model(inputs["input_ids"], inputs["attention_mask"], inputs["token_type_ids"])
             loss = (torch.nn.functional.cross_entropy(start, inputs["start"])
                     + torch.nn.functional.cross_entropy(end, inputs["end"])) / 2
+            if args.shared_norm:
+                loss = loss + args.shared_norm * shared_loss(start, end, inputs["start"], inputs["end"],
+                                                             inputs["context"], inputs["group"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(parameters, 1.0)
             optimizer.step()
@@ -308,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 checkpoint()
                 save(model, args.out / "last.safetensors", extra={"step": step, "args": _plain(args)})
         metrics = evaluate(model, dev, dev_features, device)
-        metrics.update(epoch=epoch + 1, step=step, minutes=round((time.perf_counter() - started) / 60, 1))
+        metrics.update(epoch=epoch + 1, step=step, minutes=round(minutes(), 1))
         log(f"dev after epoch {epoch + 1}: {json.dumps(metrics)}")
         with history_path.open("a") as handle:
             handle.write(json.dumps(metrics) + "\n")
