@@ -1,5 +1,5 @@
-"""Sentences with offsets, the content words of a text (stemmed, no stopwords), and
-brackets kept in pairs."""
+"""Sentences with offsets, the content words of a text (stemmed, no stopwords), common
+English words, and brackets kept in pairs."""
 
 from __future__ import annotations
 
@@ -65,6 +65,16 @@ def leans_on_previous(text: str) -> bool:
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning, in order (duplicates kept)."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+
+
+COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: one in a million words or more frequent ("hm", "ok", "pass")
+
+
+def common(word: str) -> bool:
+    """``word`` is common English (not a name, a command or a rare term)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= COMMON_ZIPF
 
 
 _CLOSES = {")": "(", "]": "[", "}": "{"}

@@ -14,22 +14,19 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import STOPWORDS, words
+from assistant.text import STOPWORDS, common, words
 
 FILLER_WORDS = 3
-COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: one in a million words or more frequent ("hm", "ok")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # "I need", "I'm", "my husband", "can we": the asker speaks of themselves ("WW I" and "the US" do not)
 _FIRST_PERSON = re.compile(r"\bI(?:'m|'ve|'d|'ll|’m|’ve|’d|’ll)?\s+[a-z]|\b(?:[Mm]y|[Mm]e|[Mm]ine|[Ww]e|[Oo]ur|us)\b")
 
 
 def _is_filler(sentence: str) -> bool:
-    from wordfreq import zipf_frequency
-
     if sentence.rstrip().endswith("?"):
         return False
     meaningful = [w for w in words(sentence) if w not in STOPWORDS]
-    return len(meaningful) <= FILLER_WORDS and all(zipf_frequency(w, "en") >= COMMON_ZIPF for w in meaningful)
+    return len(meaningful) <= FILLER_WORDS and all(common(w) for w in meaningful)
 
 
 def personal(turn: str) -> bool:

@@ -70,13 +70,22 @@ def collect(split: data.Split, weights: str | None, k: int, store: Path, article
     return reads
 
 
+def chosen_passage(read: Read, calibration: ReaderCalibration) -> tuple[int, float]:
+    """The passage the answerer answers from (and cites), by its fused score, and that score."""
+    fused = [calibration.fuse(m, rank) for rank, m in enumerate(read.margins)]
+    best = int(np.argmax(fused))
+    return best, fused[best]
+
+
 def choose(reads: list[Read], calibration: ReaderCalibration) -> list[tuple[float, str]]:
     """(best fused score, its span) per question."""
     result = []
     for r in reads:
-        fused = [calibration.fuse(m, rank) for rank, m in enumerate(r.margins)]
-        best = int(np.argmax(fused)) if fused else -1
-        result.append((fused[best], r.texts[best]) if fused else (-1e9, ""))
+        if r.margins:
+            best, score = chosen_passage(r, calibration)
+            result.append((score, r.texts[best]))
+        else:
+            result.append((-1e9, ""))
     return result
 
 
@@ -108,12 +117,8 @@ def own_passage(reads: list[Read], calibration: ReaderCalibration) -> float:
     their own. Through retrieval F1 is flat in the rank weight for a reader trained with
     shared normalisation (.638-.642 from 2 to 4): it does not say how far the reader's margin
     may override the retrieval order; which passage gets cited does."""
-    chosen = []
-    for r in reads:
-        if r.answers and r.margins:
-            fused = [calibration.fuse(m, rank) for rank, m in enumerate(r.margins)]
-            chosen.append(r.gold[int(np.argmax(fused))])
-    return float(np.mean(chosen)) if chosen else 0.0
+    own = [r.gold[chosen_passage(r, calibration)[0]] for r in reads if r.answers and r.margins]
+    return float(np.mean(own)) if own else 0.0
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 2000) -> tuple[float, float]:

@@ -13,13 +13,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.reader.spans import code_like
-from assistant.text import words
+from assistant.text import common, words
 
 if TYPE_CHECKING:
     from assistant.reader.runtime import ReaderSpan
 
 NAME_MARGIN = 1.5  # logits a name may score below the best span and still be the answer (the answerer's tie margin)
-COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: one in a million words or more frequent
 NAME_CANDIDATES = 8  # spans per passage looked at for a name
 
 _KINDS = (r"files?|commands?|packages?|options?|flags?|switch(?:es)?|director(?:y|ies)|folders?|paths?|"
@@ -64,10 +63,8 @@ def is_name(question: str, text: str) -> bool:
 def plain_words(text: str) -> bool:
     """Every word of ``text`` is common English ("Pass", "the package"): no name of anything. A
     rarer word may be one that ``code_like`` does not know ("sudo", "lintian", "spritesheet")."""
-    from wordfreq import zipf_frequency
-
     found = words(text)
-    return bool(found) and all(zipf_frequency(w, "en") >= COMMON_ZIPF for w in found)
+    return bool(found) and all(common(w) for w in found)
 
 
 def named_first(question: str, ranked: list[ReaderSpan]) -> list[ReaderSpan]:
