@@ -97,4 +97,3 @@ def balanced(text: str) -> str:
     if opened:
         return text[: opened[0]].rstrip() or balanced(text[1:].lstrip())
     return text
-
