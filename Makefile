@@ -53,6 +53,7 @@ eval: $(STAMP)
 	$(VENV)/bin/assistant eval evals/sample --min containment=0.85 --min citation_recall=0.9
 	.ci/system-deps test
 	$(VENV)/bin/assistant eval evals/debian-docs --min containment=0.6 --min citation_precision=0.7
+	$(VENV)/bin/assistant eval evals/debian-handbook --min containment=0.75 --min top1_source=0.8
 
 bench: $(BENCH_STAMP)
 	$(PY) bench/startup.py

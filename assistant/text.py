@@ -78,11 +78,18 @@ def common(word: str) -> bool:
 
 
 _CLOSES = {")": "(", "]": "[", "}": "{"}
+_QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 
 
 def balanced(text: str) -> str:
-    """``text`` without the half of a bracket pair that a span cut: "0 and 15)" → "0 and 15",
-    "2048 bits (4096 bits" → "2048 bits"; "debi(1)" and "(a) or (b)" stay as they are."""
+    """``text`` without the half of a bracket or quotation mark pair that a span cut: "0 and 15)" → "0 and 15",
+    "2048 bits (4096 bits" → "2048 bits", "Tape ARchive”" → "Tape ARchive"; "debi(1)" and "(a) or (b)"
+    stay as they are."""
+    for opening, closing in _QUOTE_PAIRS:
+        if text.endswith(closing) and opening not in text:
+            return balanced(text[:-1].rstrip())
+        if text.startswith(opening) and closing not in text:
+            return balanced(text[1:].lstrip())
     opened: list[int] = []
     for i, ch in enumerate(text):
         if ch in "([{":

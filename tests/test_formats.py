@@ -34,6 +34,38 @@ def test_html_keeps_the_content_and_drops_navigation_sidebars_and_footers(tmp_pa
     assert "\n\n2.2. Spare parts\n\n" in document.text  # a heading is never glued onto a sentence
 
 
+def test_docbook_boxed_notes_are_kept_and_publican_page_furniture_is_dropped(tmp_path):
+    path = tmp_path / "apt-file.html"
+    path.write_text("""<html><head><title>6.4. The apt-file Command</title></head><body>
+<div id="banner"><a href="https://example.org/get/"><span class="text">Download the ebook</span></a></div>
+<ul class="docnav top"><li class="previous"><a href="a.html"><strong>Prev</strong></a></li>
+<li class="home">The Pump Owner's Handbook</li><li class="next"><a href="b.html"><strong>Next</strong></a></li></ul>
+<div class="section"><h2 class="title">6.4. The apt-file Command</h2>
+<div class="para">The apt-file update command downloads the contents of every package source.</div>
+<div class="sidebar"><div class="title">TIP Finding a file's package</div>
+<div class="para">To find the package a local file belongs to, use dpkg -S file (see
+<a href="dpkg.html">Section 5.4.3</a>); dpkg -L package lists the files of an installed package.</div></div>
+<div class="sidebar"><div class="title">On this page</div><a href="#a">Updating</a> <a href="#b">Searching</a></div>
+</div></body></html>""")
+    document = load(path)
+    assert "use dpkg -S file (see Section 5.4.3)" in " ".join(document.text.split())
+    assert "TIP Finding a file's package" in document.text
+    for furniture in ("Download the ebook", "Prev", "The Pump Owner's Handbook", "On this page", "Searching"):
+        assert furniture not in document.text
+
+
+def test_a_docbook_note_drawn_as_a_table_is_read_as_text_not_as_a_data_table(tmp_path):
+    path = tmp_path / "ch02.html"
+    path.write_text("""<html><body><h3>2.1.2. Basic precautions</h3>
+<div class="warning"><table border="0" summary="Warning"><tr><td rowspan="2"><img alt="[Warning]" src="w.png"/></td>
+<th>Warning</th></tr><tr><td><p>Do not install packages from a random mixture of suites.</p></td></tr></table></div>
+<table><tr><th>Suite</th><th>Codename</th></tr><tr><td>stable</td><td>bookworm</td></tr></table>
+</body></html>""")
+    document = load(path)
+    assert "Warning\n\nDo not install packages from a random mixture of suites." in document.text
+    assert "Column" not in document.text and "bookworm" in document.text
+
+
 def test_pdf_drops_contents_pages_running_headers_and_joins_hyphenated_words(tmp_path):
     document = load(formats.write_manual_pdf(tmp_path / "pump.pdf"))
     assert "AquaFlow 300" not in document.text and "Cleaning the filter 3" not in document.text

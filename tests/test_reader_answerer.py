@@ -245,3 +245,28 @@ def test_the_document_title_is_not_the_answer_when_the_text_holds_one():
     # a first line that runs on into the text is not a title
     wrapped = passage(text.replace("\n\n", "\n"), "va.txt", start=0)
     assert supported_span("How do I transfer my GI Bill benefits?", wrapped, best).text == "Veterans Affairs"
+
+
+def test_a_section_heading_is_not_the_answer_and_does_not_rank_its_passage():
+    manual = ("Packages come from the archive.\n\n6.1. Filling in the sources.list File\n\n6.1.1. Syntax\n\n"
+              "Each active line in the /etc/apt/sources.list file represents a package source.")
+    body = "APT reads /etc/apt/sources.list when it updates."
+
+    def span(text, answer, margin, runners_up=()):
+        start = text.index(answer)
+        return ReaderSpan(0, start, start + len(answer), answer, margin, runners_up=runners_up)
+
+    class HeadingReader:
+        def read(self, question, texts, candidates=1):
+            return [span(manual, "6.1.1.", 6.0, (span(manual, "6.1. Filling in the sources.list File", 4.5),
+                                                 span(manual, "/etc/apt/sources.list", 2.0)))
+                    if t == manual else span(body, "/etc/apt/sources.list", 3.0) for t in texts]
+
+    sections = ((1418, "6.1. Filling in the sources.list File"), (1457, "6.1.1. Syntax"))
+    first = Passage(id="c1", source="apt.html", page=None, start=1385, end=1385 + len(manual), text=manual, sections=sections)
+    second = passage(body, "apt-get.html", n=2)
+    result = answerer(HeadingReader(), rank_weight=0.0).answer("Which file lists APT's sources?", [first, second])
+    assert result.short_answer == "/etc/apt/sources.list"
+    assert result.citations[0].source == "apt-get.html"  # its own span (3.0) beats the first passage's (2.0)
+    alone = answerer(HeadingReader()).answer("Which file lists APT's sources?", [first])
+    assert alone.short_answer == "/etc/apt/sources.list" and "6.1.1" not in alone.answer

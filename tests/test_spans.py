@@ -138,8 +138,11 @@ def test_a_question_for_a_name_gets_a_nearly_as_good_span_that_is_one():
     ("debi(1)", "debi(1)"),
     ("(a) or (b)", "(a) or (b)"),
     ("(4096 bits", "4096 bits"),
+    ("Tape ARchive”", "Tape ARchive"),  # 'got its name from “Tape ARchive”.': the reader ended on the mark
+    ("“stable”", "“stable”"),
+    ("«testing", "testing"),
 ])
-def test_a_short_answer_never_shows_half_a_bracket_pair(span, shown):
+def test_a_short_answer_never_shows_half_a_bracket_or_quotation_pair(span, shown):
     from assistant.answerers.reader import short_form
 
     assert short_form(span) == shown

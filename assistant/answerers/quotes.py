@@ -1,6 +1,7 @@
 """What the reader answerer quotes around its answer: the sentence(s) holding the span,
 with the sentence before when the first leans on it, and what the last one announces.
-A document's title line, which names its topic, is marked so that it is not the answer."""
+A document's title line and its section headings, which name a topic, are marked so that
+they are not the answer."""
 
 from __future__ import annotations
 
@@ -89,3 +90,14 @@ def title_end(passage: Passage) -> int:
     title = line.strip()
     own_line = bool(newline) and rest.lstrip(" \t").startswith("\n")
     return len(line) if own_line and title and title[-1] not in ".!?:;," and len(title.split()) <= TITLE_WORDS else 0
+
+
+def heading_lines(passage: Passage) -> list[tuple[int, int]]:
+    """Where the section headings in ``passage`` stand, as offsets into its text: those of
+    its ``sections`` whose title is written at their offset ("6.1.1. Syntax")."""
+    found = []
+    for start, title in passage.sections:
+        at = start - passage.start
+        if 0 <= at < len(passage.text) and title and passage.text.startswith(title, at):
+            found.append((at, at + len(title)))
+    return found

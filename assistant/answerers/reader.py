@@ -17,12 +17,12 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
-from assistant.answerers.quotes import CONVERSATION_WORDS, quote_around, title_end
+from assistant.answerers.quotes import CONVERSATION_WORDS, heading_lines, quote_around, title_end
 from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
@@ -95,6 +95,21 @@ def supported_span(question: str, passage: Passage, span: ReaderSpan) -> ReaderS
     return max(near, key=support) if near else span
 
 
+def off_headings(passage: Passage, span: ReaderSpan) -> ReaderSpan:
+    """The passage's best span that is not in one of its section headings, which name the
+    section's topic and do not answer ("6.1.1." or "6.1. Filling in the sources.list File"
+    for "What file lists APT's sources?"), scored as itself; ``span`` when all are."""
+    headings = heading_lines(passage)
+
+    def in_heading(candidate: ReaderSpan) -> bool:
+        return any(candidate.start < end and start < candidate.end for start, end in headings)
+
+    if not headings or not in_heading(span):
+        return span
+    rest = [c for c in span.runners_up if not in_heading(c)]
+    return replace(rest[0], runners_up=tuple(rest[1:])) if rest else span
+
+
 def short_form(text: str) -> str:
     return balanced(text.strip().strip(",;:").strip())
 
@@ -120,6 +135,7 @@ class ReaderAnswerer:
         """The passages read (all retrieved, or the first ``max_passages``), best first by the fused score."""
         passages = passages[: self.max_passages] if self.max_passages else passages
         spans = self._reader().read(question, [p.text for p in passages], candidates=CANDIDATES)
+        spans = [off_headings(p, s) for p, s in zip(passages, spans)]
         scored = [(self.calibration.fuse(s.evidence, rank), p, s) for rank, (p, s) in enumerate(zip(passages, spans))]
         return sorted(scored, key=lambda item: -item[0])
 

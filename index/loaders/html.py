@@ -3,9 +3,11 @@
 Headings become section titles on lines of their own; list items and table rows
 are lines; the rest are paragraphs. Page furniture is recognised by what it is
 (``nav``, ``aside``, ARIA roles, the class names documentation generators give
-it: DocBook's ``navheader``, Sphinx's ``related`` and ``sphinxsidebar``) and by
-what it looks like (a block whose text is nearly all link text: tables of
-contents, link bars).
+it: DocBook's ``navheader``, Publican's ``docnav`` and ``banner``, Sphinx's ``related``
+and ``sphinxsidebar``) and by what it looks like (a block whose text is nearly all
+link text: tables of contents, link bars). A ``sidebar`` is furniture only when it is
+not running text: DocBook's sidebars are the boxed notes of a manual ("TIP",
+"CULTURE Origin of the Debian name"), and they hold facts found nowhere else.
 
 Why not trafilatura or readability: on the Debian manuals (DocBook and Sphinx,
 ``evals/debian-docs``) trafilatura 2.3 dropped every DocBook section heading
@@ -35,11 +37,13 @@ BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "ul", "ol", "d
           "body", "center", "address", "details", "summary", "hr", "br", "td", "th"}
 FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
 FURNITURE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:nav\w*|breadcrumbs?|sidebar\w*|sphinxsidebar\w*|related|footer|toc|toctree-wrapper|"
+    r"(?:^|[\s_-])(?:nav\w*|docnav|banner|breadcrumbs?|sphinxsidebar\w*|related|footer|toc|toctree-wrapper|"
     r"skip-?link|pagination|headerlink|menu|masthead|cookie\w*|share|social)(?:$|[\s_-])",
     re.I,
 )
+SIDEBAR_CLASS = re.compile(r"(?:^|[\s_-])sidebar\w*(?:$|[\s_-])", re.I)
 LINK_DENSITY = 0.75
+NOTE_WORDS = 10  # words outside links that make a sidebar a boxed note, not a column of links
 
 
 def _is_furniture(element) -> bool:
@@ -50,6 +54,8 @@ def _is_furniture(element) -> bool:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if names.strip() and FURNITURE_CLASS.search(names):
         return True
+    if names.strip() and SIDEBAR_CLASS.search(names):
+        return not _running_text(element)
     if element.tag in {"ul", "ol", "dl", "table", "div", "p"}:
         links = element.findall(".//a")
         if len(links) >= 3:
@@ -57,6 +63,13 @@ def _is_furniture(element) -> bool:
             linked = sum(len(" ".join(a.text_content().split())) for a in links)
             return text > 0 and linked / text >= LINK_DENSITY
     return False
+
+
+def _running_text(element) -> bool:
+    """``NOTE_WORDS`` or more words outside links, and links at most half of its words."""
+    words = len(element.text_content().split())
+    linked = sum(len(a.text_content().split()) for a in element.iter("a"))
+    return words - linked >= NOTE_WORDS and linked <= 0.5 * words
 
 
 class _Walker:
@@ -112,14 +125,15 @@ class _Walker:
 
 
 def _data_rows(table) -> list[list[str]] | None:
-    """A table of data (not of layout): two or more rows of two or more cells, no table
-    inside; its rows' cells as text."""
+    """A table of data (not of layout): two or more rows of two or more cells with text, no
+    table inside; its rows' cells as text. DocBook draws a note as a table of an icon, "Warning"
+    and the text, each alone in its row: that is layout."""
     if table.find(".//table") is not None:
         return None
     rows = [[" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
             for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
     rows = [row for row in rows if any(row)]
-    return rows if len(rows) >= 2 and max(len(r) for r in rows) >= 2 else None
+    return rows if sum(1 for row in rows if sum(1 for cell in row if cell) >= 2) >= 2 else None
 
 
 def html_into(data: bytes | str, builder: TextBuilder) -> str:
