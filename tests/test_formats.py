@@ -66,6 +66,30 @@ def test_a_docbook_note_drawn_as_a_table_is_read_as_text_not_as_a_data_table(tmp
     assert "Column" not in document.text and "bookworm" in document.text
 
 
+def test_sphinx_sections_footnotes_and_single_page_builds_are_kept_and_their_contents_lists_are_not(tmp_path):
+    path = tmp_path / "policy.html"
+    path.write_text("""<html><body><div class="related" role="navigation"><a href="a.html">previous</a></div>
+<div class="document"><h1>Debian Policy Manual</h1>
+<p>This manual describes the policy requirements for the Debian distribution and its archive.</p>
+<div class="toctree-wrapper compound"><ul><li><a href="ch-scope.html">1. About this manual</a></li>
+<li><a href="ch-archive.html">2. The Debian Archive</a></li><li><a href="ch-binary.html">3. Binary packages</a></li></ul></div>
+<section id="related-documents"><h2>1.4. Related documents</h2>
+<p>The Filesystem Hierarchy Standard is one of the documents needed to understand these policies.<a class="footnote-reference"
+href="#f1">1</a></p></section>
+<div class="toctree-wrapper compound"><section id="handling-security-related-bugs"><h2>5.8.5. Handling security-related bugs</h2>
+<p>Security-related bugs are handled together with the Debian Security Team.</p></section></div>
+<aside class="footnote-list brackets"><aside class="footnote brackets" id="f1"><p>The FHS is
+published by the Linux Foundation and is included in the debian-policy package.</p></aside></aside>
+</div></body></html>""")
+    text = " ".join(load(path).text.split())
+    for kept in ("This manual describes the policy requirements", "1.4. Related documents",
+                 "one of the documents needed", "handled together with the Debian Security Team",
+                 "published by the Linux Foundation"):
+        assert kept in text
+    for furniture in ("previous", "2. The Debian Archive", "3. Binary packages"):
+        assert furniture not in text
+
+
 def test_pdf_drops_contents_pages_running_headers_and_joins_hyphenated_words(tmp_path):
     document = load(formats.write_manual_pdf(tmp_path / "pump.pdf"))
     assert "AquaFlow 300" not in document.text and "Cleaning the filter 3" not in document.text

@@ -37,10 +37,11 @@ BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "ul", "ol", "d
           "body", "center", "address", "details", "summary", "hr", "br", "td", "th"}
 FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
 FURNITURE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:nav\w*|docnav|banner|breadcrumbs?|sphinxsidebar\w*|related|footer|toc|toctree-wrapper|"
+    r"(?:^|[\s_-])(?:nav\w*|docnav|banner|breadcrumbs?|sphinxsidebar\w*|related|footer|toc|"
     r"skip-?link|pagination|headerlink|menu|masthead|cookie\w*|share|social)(?:$|[\s_-])",
     re.I,
 )
+FOOTNOTES = re.compile(r"(?:^|[\s_-])footnotes?(?:$|[\s_-])", re.I)
 SIDEBAR_CLASS = re.compile(r"(?:^|[\s_-])sidebar\w*(?:$|[\s_-])", re.I)
 LINK_DENSITY = 0.75
 NOTE_WORDS = 10  # words outside links that make a sidebar a boxed note, not a column of links
@@ -48,21 +49,31 @@ NOTE_WORDS = 10  # words outside links that make a sidebar a boxed note, not a c
 
 def _is_furniture(element) -> bool:
     if element.tag in HIDDEN:
+        if element.tag == "aside" and FOOTNOTES.search(element.get("class") or ""):
+            return False  # Sphinx puts a page's footnotes in an aside
         return element.tag != "header" or element.find(".//h1") is None
     if (element.get("role") or "").lower() in FURNITURE_ROLES or element.get("hidden") is not None:
         return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if names.strip() and FURNITURE_CLASS.search(names):
+    names = _names(element)
+    if names and FURNITURE_CLASS.search(names):
         return True
-    if names.strip() and SIDEBAR_CLASS.search(names):
+    if names and SIDEBAR_CLASS.search(names):
         return not _running_text(element)
     if element.tag in {"ul", "ol", "dl", "table", "div", "p"}:
         links = element.findall(".//a")
         if len(links) >= 3:
             text = len(" ".join(element.text_content().split()))
             linked = sum(len(" ".join(a.text_content().split())) for a in links)
-            return text > 0 and linked / text >= LINK_DENSITY
+            return text > 0 and linked / text >= LINK_DENSITY and not _holds_prose(element)
     return False
+
+
+def _names(element) -> str:
+    """Its class names, and its id unless it is a section of the text: Sphinx and DocBook take a
+    section's id from its heading ("handling-security-related-bugs", "related-documents")."""
+    classes = element.get("class") or ""
+    section = element.tag == "section" or "section" in classes.split()
+    return f"{classes} {'' if section else element.get('id') or ''}".strip()
 
 
 def _running_text(element) -> bool:
@@ -70,6 +81,12 @@ def _running_text(element) -> bool:
     words = len(element.text_content().split())
     linked = sum(len(a.text_content().split()) for a in element.iter("a"))
     return words - linked >= NOTE_WORDS and linked <= 0.5 * words
+
+
+def _holds_prose(element) -> bool:
+    """A paragraph of running text: a page's introduction above its table of contents, which the
+    links around it would otherwise drop with the contents."""
+    return any(_running_text(paragraph) for paragraph in element.iter("p"))
 
 
 class _Walker:

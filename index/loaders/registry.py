@@ -11,7 +11,7 @@ from index.errors import LoadError, UnsupportedFileError
 
 Loader = Callable[[Path, str], list[Document]]
 LOADERS: dict[str, Loader] = {}
-FORMAT_VERSION = b"loaders-4\x00"
+FORMAT_VERSION = b"loaders-5\x00"
 """Salts the file hashes sync compares, so files read by older loaders are read again
 (their documents are re-embedded only where the text changed)."""
 
