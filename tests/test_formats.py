@@ -277,3 +277,15 @@ def test_an_odt_table_is_kept_as_a_table(tmp_path):
     assert [r.cells for r in found.rows] == [("Morning Star", "07:15"), ("Evening Gull", "19:40")]
     assert "boat: Evening Gull; departs: 19:40." in document.text
     assert section_of(document, "Tickets are sold") == "Ferry times"
+
+
+def test_word_content_controls_text_boxes_and_footnotes_are_read_where_they_stand(tmp_path):
+    document = load(formats.write_word_manual(tmp_path / "pump.docx"))
+    text = document.text
+    assert "The pump is made by Velonord in Tampere." in text  # the cover page's content control
+    assert "Rinse the filter every 30 days under running water." in text  # a form field in the sentence
+    assert text.count("CAUTION: never run the pump dry.") == 1  # the text box, once
+    assert text.index("packs of three") < text.index("CAUTION") < text.index("seals are rated")
+    assert "[1] Tested to EN 60335 by the maker." in text
+    assert "........" not in text  # the table of contents' control
+    assert section_of(document, "Rinse the filter") == "Cleaning the filter"

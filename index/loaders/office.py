@@ -1,7 +1,8 @@
 """Office documents: Word (.docx), PowerPoint (.pptx) and OpenDocument text (.odt).
 
 Headings (paragraph styles "Heading N"/"Title", slide titles, ``text:h``) open
-sections; each slide is a page, its speaker notes follow its text. Tables of Word and
+sections; a Word text's content controls, text boxes and footnotes are read where they
+stand (``word.py``); each slide is a page, its speaker notes follow its text. Tables of Word and
 OpenDocument texts are kept as tables where they stand (``sheets.document_table``).
 """
 
@@ -38,16 +39,24 @@ def load_docx(path: Path, source: str) -> list[Document]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from index.loaders import word
+
     builder = TextBuilder()
     tables = 0
-    for element in document.element.body.iterchildren():  # paragraphs and tables in their order
+    notes = word.footnotes(document.part)
+    for element in word.blocks(document.element.body):  # paragraphs and tables in their order
         if element.tag.endswith("}p"):
             paragraph = Paragraph(element, document)
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            text = word.paragraph_text(element)
             if style.startswith("Heading") or style == "Title":
-                builder.heading(paragraph.text)
+                builder.heading(text)
             else:
-                builder.paragraph(paragraph.text)
+                builder.paragraph(text)
+            for box in word.text_boxes(element):
+                builder.paragraph(box)
+            for n, note in ((n, notes[n]) for n in word.footnote_ids(element) if n in notes):
+                builder.paragraph(f"[{n}] {note}")
         elif element.tag.endswith("}tbl"):
             tables += 1
             rows = [[cell.text.strip() for cell in row.cells] for row in Table(element, document).rows]

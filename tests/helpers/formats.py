@@ -159,3 +159,48 @@ def write_all(folder: Path) -> Path:
     (folder / "style.css").write_text("body { color: black }\n")
     (folder / "Makefile").write_text("all:\n\techo done\n")
     return folder
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+_WPS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+
+
+def write_word_manual(path: Path) -> Path:
+    """A Word manual as Word writes one: a cover page and a table of contents in content
+    controls, a form field in a paragraph, a callout in a text box (written twice, for new
+    and old readers), and a footnote."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    body.append(parse_xml(
+        f'<w:sdt {_W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Cover Pages"/></w:docPartObj></w:sdtPr>'
+        '<w:sdtContent><w:p><w:r><w:t>The pump is made by Velonord in Tampere.</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    body.append(parse_xml(
+        f'<w:sdt {_W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+        '<w:sdtContent><w:p><w:r><w:t>Cleaning the filter ........ 3</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.add_heading("Cleaning the filter", level=1)
+    field = document.add_paragraph("Rinse the filter every ")
+    field._p.append(parse_xml(f'<w:sdt {_W}><w:sdtContent><w:r><w:t>30 days</w:t></w:r></w:sdtContent></w:sdt>'))
+    field._p.append(parse_xml(f'<w:r {_W}><w:t xml:space="preserve"> under running water.</w:t></w:r>'))
+    callout = document.add_paragraph("Spare filters come in packs of three.")
+    box = '<w:txbxContent><w:p><w:r><w:t>CAUTION: never run the pump dry.</w:t></w:r></w:p></w:txbxContent>'
+    callout._p.append(parse_xml(
+        f'<w:r {_W} {_MC} {_WPS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}'
+        f'</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    cited = document.add_paragraph("The seals are rated for water up to 60 degrees.")
+    cited._p.append(parse_xml(f'<w:r {_W}><w:footnoteReference w:id="1"/></w:r>'))
+    notes = (f'<w:footnotes {_W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+             '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>Tested to EN 60335 by the maker.</w:t></w:r></w:p>'
+             '</w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                notes.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    document.save(str(path))
+    return path
