@@ -80,13 +80,16 @@ href="#f1">1</a></p></section>
 <p>Security-related bugs are handled together with the Debian Security Team.</p></section></div>
 <aside class="footnote-list brackets"><aside class="footnote brackets" id="f1"><p>The FHS is
 published by the Linux Foundation and is included in the debian-policy package.</p></aside></aside>
+<aside class="topic"><p class="topic-title">Abstract</p><p>Packages built for both releases reach more users,
+so this guide shows how to support them from one code base.</p></aside>
+<aside class="widget"><p>See also</p><a href="x.html">Upgrading</a> <a href="y.html">Porting</a></aside>
 </div></body></html>""")
     text = " ".join(load(path).text.split())
     for kept in ("This manual describes the policy requirements", "1.4. Related documents",
                  "one of the documents needed", "handled together with the Debian Security Team",
-                 "published by the Linux Foundation"):
+                 "published by the Linux Foundation", "support them from one code base"):
         assert kept in text
-    for furniture in ("previous", "2. The Debian Archive", "3. Binary packages"):
+    for furniture in ("previous", "2. The Debian Archive", "3. Binary packages", "See also", "Porting"):
         assert furniture not in text
 
 
@@ -289,3 +292,18 @@ def test_word_content_controls_text_boxes_and_footnotes_are_read_where_they_stan
     assert "[1] Tested to EN 60335 by the maker." in text
     assert "........" not in text  # the table of contents' control
     assert section_of(document, "Rinse the filter") == "Cleaning the filter"
+
+
+def test_markdown_headings_open_sections_and_its_markup_stays_out_of_the_text(tmp_path):
+    path = tmp_path / "pump.md"
+    path.write_text("# AquaFlow 300\n\nThe pump is made by **Velonord** in Tampere ([site](https://velonord.example)).\n\n"
+                    "## Cleaning the filter\n\nRinse the filter every *30 days*.\n\n"
+                    "| Part | Price |\n|---|---|\n| Filter | 12 euros |\n| Seal kit | 30 euros |\n\n"
+                    "```\nsudo aquaflow --rinse\n```\n")
+    document = load(path)
+    text = document.text
+    assert "The pump is made by Velonord in Tampere (site)." in text
+    assert "**" not in text and "https://" not in text and "```" not in text and "# " not in text
+    assert section_of(document, "Rinse the filter") == "Cleaning the filter"
+    assert "Part: Seal kit; Price: 30 euros." in text  # a table's row as a record, as in HTML
+    assert "sudo aquaflow --rinse" in text

@@ -5,7 +5,7 @@ imported when a file of that format is first read.
 """
 
 from index.loaders.registry import FORMAT_VERSION, LOADERS, extension, load_file, supported, unsupported_reason
-from index.loaders import beir, epub, html, office, pdf, sheets, text  # noqa: F401  (register the formats)
+from index.loaders import beir, epub, html, markdown, office, pdf, sheets, text  # noqa: F401  (register the formats)
 from index.loaders.beir import iter_beir_corpus
 
 __all__ = ["FORMAT_VERSION", "LOADERS", "extension", "iter_beir_corpus", "load_file", "supported", "unsupported_reason"]

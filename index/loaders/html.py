@@ -48,9 +48,9 @@ NOTE_WORDS = 10  # words outside links that make a sidebar a boxed note, not a c
 
 
 def _is_furniture(element) -> bool:
+    if element.tag == "aside":  # Sphinx puts footnotes, topics ("Abstract") and sidebars in asides; sites, links
+        return not FOOTNOTES.search(element.get("class") or "") and not _running_text(element)
     if element.tag in HIDDEN:
-        if element.tag == "aside" and FOOTNOTES.search(element.get("class") or ""):
-            return False  # Sphinx puts a page's footnotes in an aside
         return element.tag != "header" or element.find(".//h1") is None
     if (element.get("role") or "").lower() in FURNITURE_ROLES or element.get("hidden") is not None:
         return True

@@ -35,6 +35,6 @@ def decode_text(path: Path, data: bytes) -> str:
         ) from exc
 
 
-@loader(".txt", ".md", ".markdown", ".rst")
+@loader(".txt", ".rst")
 def load_text(path: Path, source: str) -> list[Document]:
     return [Document(source=source, text=read_text(path))]
