@@ -2,15 +2,13 @@
 pages, PDFs, an e-book, reST sources, images and stylesheets), indexed as
 installed, with questions written by reading them (``evals/debian-docs``)."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 from evals import noise
+from helpers.suite_run import eval_metrics
 
 SUITE = ROOT / "evals" / "debian-docs"
 MANUALS = [Path("/usr/share/doc/maint-guide/html"), Path("/usr/share/developers-reference/index.html")]
@@ -32,13 +30,7 @@ def test_noise_detectors_flag_furniture_and_pass_prose():
 @pytest.mark.skipif(not all(p.exists() for p in MANUALS),
                     reason="Debian manuals not installed: sudo apt-get install maint-guide developers-reference")
 def test_debian_manuals_are_answered_from_clean_text(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "eval", str(SUITE), "--store", str(tmp_path / "store"), "--json",
-         "--out", str(tmp_path / "report")],
-        capture_output=True, text=True, timeout=900,
-    )
-    assert result.returncode == 0, result.stderr
-    metrics = json.loads(result.stdout)
+    metrics = eval_metrics(SUITE, tmp_path, timeout=900)
     assert metrics["containment"] >= 0.6 and metrics["citation_precision"] >= 0.7
     # measured with the shipped reader: 3 of 26 answerable declined (0.115), 5 of 6 unanswerable
     assert metrics["declined_answerable"] <= 0.12 and metrics["declined_unanswerable"] >= 0.8
