@@ -2,12 +2,13 @@
 
 Headings become section titles on lines of their own; list items and table rows
 are lines; the rest are paragraphs. Page furniture is recognised by what it is
-(``nav``, ``aside``, ARIA roles, the class names documentation generators give
-it: DocBook's ``navheader``, Publican's ``docnav`` and ``banner``, Sphinx's ``related``
-and ``sphinxsidebar``) and by what it looks like (a block whose text is nearly all
-link text: tables of contents, link bars). A ``sidebar`` is furniture only when it is
-not running text: DocBook's sidebars are the boxed notes of a manual ("TIP",
-"CULTURE Origin of the Debian name"), and they hold facts found nowhere else.
+(``nav``, ARIA roles, the class names documentation generators give it: DocBook's
+``navheader``, Publican's ``docnav`` and ``banner``, Sphinx's ``related`` and
+``sphinxsidebar``) and by what it looks like (a block whose text is nearly all link
+text: tables of contents, link bars). An ``aside`` or a ``sidebar`` is furniture only
+when it is not running text: DocBook's sidebars are the boxed notes of a manual ("TIP",
+"CULTURE Origin of the Debian name"), Sphinx's asides its footnotes and topics, and they
+hold facts found nowhere else.
 
 Why not trafilatura or readability: on the Debian manuals (DocBook and Sphinx,
 ``evals/debian-docs``) trafilatura 2.3 dropped every DocBook section heading
@@ -30,7 +31,7 @@ from index.loaders.sheets import document_table
 from index.loaders.text import read_bytes
 
 HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "form", "button",
-          "input", "select", "nav", "aside", "header", "footer", "menu"}
+          "input", "select", "nav", "header", "footer", "menu"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LINES = {"li", "tr", "dt", "dd", "caption", "figcaption"}
 BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "ul", "ol", "dl", "table", "tbody", "thead",
@@ -48,7 +49,7 @@ NOTE_WORDS = 10  # words outside links that make a sidebar a boxed note, not a c
 
 
 def _is_furniture(element) -> bool:
-    if element.tag == "aside":  # Sphinx puts footnotes, topics ("Abstract") and sidebars in asides; sites, links
+    if element.tag == "aside":
         return not FOOTNOTES.search(element.get("class") or "") and not _running_text(element)
     if element.tag in HIDDEN:
         return element.tag != "header" or element.find(".//h1") is None
