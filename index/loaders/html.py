@@ -151,7 +151,8 @@ def _data_rows(table) -> list[list[str]] | None:
     rows = [[" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
             for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
     rows = [row for row in rows if any(row)]
-    return rows if sum(1 for row in rows if sum(1 for cell in row if cell) >= 2) >= 2 else None
+    filled = [row for row in rows if sum(map(bool, row)) >= 2]
+    return rows if len(filled) >= 2 else None
 
 
 def html_into(data: bytes | str, builder: TextBuilder) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.parser import parse_xml  # lxml without entity resolution, as python-docx reads parts
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 _CHARACTERS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 
 
@@ -71,7 +71,7 @@ def footnote_ids(paragraph) -> list[str]:
 
 def footnotes(document_part) -> dict[str, str]:
     """The document's footnotes by id (the separator notes Word keeps as ids -1 and 0 have no text)."""
-    related = [rel.target_part for rel in document_part.rels.values() if rel.reltype == FOOTNOTES]
+    related = [rel.target_part for rel in document_part.rels.values() if rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES]
     if not related:
         return {}
     root = parse_xml(related[0].blob)
