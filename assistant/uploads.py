@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.errors import AssistantError
 
 ALLOWED_TYPES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".ods", ".csv", ".tsv", ".epub",
-                 ".odt")
+                 ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
 MAX_BYTES = 25 * 2**20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 

@@ -4,6 +4,12 @@ setting, and compared with the text pdfium extracts from the original.
 
     python bench/ocr.py --pdf /usr/share/doc/maint-guide/maint-guide.en.pdf --pages 8,14,20,27,33,40
 
+With ``--images``, the pages are saved as image files would be (JPEG at 100-300 dpi, no
+resolution trusted) and read as the image loader reads them (``index.loaders.images``), as
+they are and enlarged so words are 30 pixels high, with the median word height:
+
+    python bench/ocr.py --images --pages 8,14,20
+
 Reports per setting: word error rate, the share of identifiers (words with a digit,
 "_" or "-" among letters: ``dh_make``, ``--no-act``, ``asn1Coding``) not read exactly,
 seconds per page; and, for the shipped setting, how often words are wrong at each
@@ -23,12 +29,12 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the project, not bench/ (bench/index.py is no package)
 
 
-def scanned(page):
+def scanned(page, dpi: int = 200, quality: int = 50):
     from PIL import Image
 
-    image = page.render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=50)
+    image.save(buffer, "JPEG", quality=quality)
     buffer.seek(0)
     return Image.open(buffer).convert("L")
 
@@ -84,6 +90,37 @@ def read(image, dpi: int, psm: int, binarise: bool) -> tuple[str, list[tuple[str
     return found.text, pairs
 
 
+def image_sizes(document, pages: list[int], truths: list[str]) -> list[dict]:
+    """Word error of page images at each resolution: as they are, enlarged to 30-pixel
+    words, and as the image loader reads them."""
+    from PIL import Image
+
+    from index.loaders import images, ocr
+
+    results = []
+    for dpi in (100, 150, 200, 300):
+        row = {"dpi": dpi}
+        for mode in ("as it is", "enlarged", "loader"):
+            started, errors, heights = time.perf_counter(), [], []
+            for truth, index in zip(truths, pages):
+                image = scanned(document[index], dpi, quality=60)
+                data = ocr.image_data(Path("bench"), image, index)
+                heights.append(ocr.word_height(data))
+                if mode == "enlarged" and heights[-1]:
+                    scale = images.READ_HEIGHT / heights[-1]
+                    image = image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+                    data = ocr.image_data(Path("bench"), image, index)
+                elif mode == "loader":
+                    data = images.read_words(Path("bench"), image, index)[1]
+                errors.append(word_error(truth, ocr.from_data(data).text))
+            row[mode] = {"word_error": round(sum(errors) / len(errors), 4),
+                         "word_height": sorted(heights)[len(heights) // 2],
+                         "s_per_page": round((time.perf_counter() - started) / len(pages), 2)}
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pdf", default="/usr/share/doc/maint-guide/maint-guide.en.pdf")
@@ -91,12 +128,16 @@ def main() -> None:
     parser.add_argument("--settings", default="300:3:0,300:6:0,300:3:1,300:6:1,400:3:1",
                         help="dpi:psm:binarise, comma-separated")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--images", action="store_true", help="measure the image loader's reading instead")
     args = parser.parse_args()
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(args.pdf)
     pages = [int(p) for p in args.pages.split(",")]
     truths = [document[i].get_textpage().get_text_range() for i in pages]
+    if args.images:
+        image_sizes(document, pages, truths)
+        return
     images = [scanned(document[i]) for i in pages]
     results = []
     for setting in args.settings.split(","):

@@ -19,7 +19,7 @@ from index.chunking import Chunker
 from index.documents import Chunk, Document, content_hash
 from index.embedders import Embedder
 from index.errors import LoadError, PathNotFoundError
-from index.loaders import FORMAT_VERSION, extension, load_file, supported, unsupported_reason
+from index.loaders import FORMAT_VERSION, extension, figures, load_file, supported, unsupported_reason
 from index.store import VectorCollection
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ class SyncReport:
     removed: int = 0
     failed: list[Failure] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
-    """Files in the indexed folders of types the assistant does not read, by extension."""
+    """Files in the indexed folders that are not read, by extension: types the assistant does not
+    read, and images that illustrate pages (``loaders.figures``)."""
     embedded: int = 0
     deleted: int = 0
     total: int = 0
@@ -141,17 +142,17 @@ class Syncer:
             if given.is_dir():
                 root = given.resolve()
                 known = self.catalog.file_hashes(str(root))
-                found = False
-                for path in walk_files(root):
-                    found = True
-                    if supported(path):
+                files = list(walk_files(root))
+                illustrations = figures(files)
+                for path in files:
+                    if supported(path) and path not in illustrations:
                         job = self._job(path, root, path.relative_to(root).as_posix(), known, report)
                         known.pop(str(path), None)
                         if job:
                             yield job
                     else:
                         report.skipped[extension(path)] = report.skipped.get(extension(path), 0) + 1
-                if not found:
+                if not files:
                     report.failed.append(Failure(str(given), "the folder holds no files to index"))
                 for key in sorted(known):  # indexed before, gone from the folder now
                     yield _FileJob(Path(key), key, str(root), "", "", False)

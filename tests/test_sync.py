@@ -48,20 +48,20 @@ def test_bad_files_are_reported_and_the_good_ones_indexed(fake_collection, docs_
     (docs_dir / "binary.txt").write_bytes(b"\x00\xff\x00\x13")
     (docs_dir / "latin1.txt").write_bytes("naïve".encode("latin-1"))
     (docs_dir / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
-    (docs_dir / "photo.png").write_bytes(b"\x89PNG")
+    (docs_dir / "song.mp3").write_bytes(b"ID3")
     report = fake_collection().sync([docs_dir, docs_dir / "missing.txt"])
     failed = {f.path.rsplit("/", 1)[-1]: f.error for f in report.failed}
     assert set(failed) == {"binary.txt", "latin1.txt", "broken.pdf", "missing.txt"}
     assert "no such file" in failed["missing.txt"] and "UTF-8" in failed["latin1.txt"]
-    assert report.skipped == {".png": 1}  # a type the assistant does not read is skipped, not failed
+    assert report.skipped == {".mp3": 1}  # a type the assistant does not read is skipped, not failed
     assert report.added == 6
 
 
 def test_an_unsupported_file_named_explicitly_fails_with_the_supported_types(fake_collection, tmp_path):
-    photo = tmp_path / "photo.png"
-    photo.write_bytes(b"\x89PNG")
-    report = fake_collection().sync([photo])
-    assert [f.error for f in report.failed] == [f"unsupported file type '.png'; supported: {_supported()}"]
+    song = tmp_path / "song.mp3"
+    song.write_bytes(b"ID3")
+    report = fake_collection().sync([song])
+    assert [f.error for f in report.failed] == [f"unsupported file type '.mp3'; supported: {_supported()}"]
     assert report.skipped == {}
 
 

@@ -206,7 +206,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                                          value=default_collection, allow_custom_value=True, elem_id="collection")
                 use = gr.Button("Open or create collection")
             status = gr.HTML()
-            upload = gr.File(label="Add documents (txt, md, html, pdf, docx, pptx, xlsx, csv, epub, odt)",
+            upload = gr.File(label="Add documents (txt, md, html, pdf, docx, pptx, xlsx, csv, epub, odt, png, jpg, tiff)",
                              file_count="multiple", file_types=list(ALLOWED_TYPES), elem_id="upload")
             add = gr.Button("Add to collection", variant="primary", elem_id="add")
             added = gr.HTML(elem_id="added")

@@ -1,5 +1,5 @@
 """The document viewer: a citation opened in its document. A PDF's page (text or scanned)
-comes back as an image with the quote's boxes highlighted; other documents as an HTML
+or an image file's page comes back as an image with the quote's boxes highlighted; other documents as an HTML
 fragment of their indexed text with the quote marked, a table row in its table.
 
 Documents are found by their source in the collection's catalog, never by a path the
@@ -61,11 +61,10 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
         raise DocumentNotFound(f"characters {start}-{end} are not a passage of {source!r} "
                                f"(its text has {len(text)}; a highlight covers at most {MAX_SPAN})")
     quote = text[start:end]
-    if Path(file).suffix.lower() == ".pdf" and Path(file).is_file():
-        from assistant.viewer.pdf_page import page_image
-
+    paged = _paged(Path(file))
+    if paged is not None:
         number = page or _page_at(collection, source, start) or 1
-        image = page_image(Path(file), doc_hash, number, quote)
+        image = paged(Path(file), doc_hash, number, quote)
         return View("image/png", image.png, {
             "X-Page": str(number), "X-Pages": str(image.pages),
             "X-Highlight": json.dumps([list(b) for b in image.boxes]), "Cache-Control": "private, max-age=300"})
@@ -77,6 +76,24 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
             return View("text/html; charset=utf-8", body.encode(), {"X-Row": str(row.number)})
     section = next((title for offset, title in reversed(_sections(collection, source)) if offset <= start), None)
     return View("text/html; charset=utf-8", text_fragment(text, start, end, section).encode())
+
+
+def _paged(path: Path):
+    """How a page of ``path`` is drawn with a quote highlighted, when it is a PDF or an image
+    file that is still there."""
+    from index.loaders.images import EXTENSIONS
+
+    if not path.is_file():
+        return None
+    if path.suffix.lower() == ".pdf":
+        from assistant.viewer import pdf_page
+
+        return pdf_page.page_image
+    if path.suffix.lower() in EXTENSIONS:
+        from assistant.viewer import image_page
+
+        return image_page.page_image
+    return None
 
 
 def _sections(collection, source: str) -> list[tuple[int, str]]:

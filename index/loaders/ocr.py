@@ -60,13 +60,24 @@ def scan_image(path: Path, page, number: int, budget=None):
 
 def image_text(path: Path, image, number: int) -> OcrText:
     """Tesseract's reading of page ``number``'s image, with the words it was unsure of."""
+    return from_data(image_data(path, image, number))
+
+
+def image_data(path: Path, image, number: int) -> dict:
+    """Tesseract's words of page ``number``'s image, with their boxes and confidences."""
     import pytesseract
 
     try:
-        data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
+        return pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:
         raise LoadError(path, f"OCR failed on page {number} ({exc}); check the Tesseract installation") from exc
-    return from_data(data)
+
+
+def word_height(data: dict) -> float:
+    """The median height in pixels of the words Tesseract read (0 when it read none)."""
+    heights = sorted(h for h, word, conf in zip(data["height"], data["text"], data["conf"])
+                     if (word or "").strip() and float(conf) > 0)
+    return float(heights[len(heights) // 2]) if heights else 0.0
 
 
 def from_data(data: dict) -> OcrText:

@@ -25,6 +25,23 @@ def loader(*extensions: str) -> Callable[[Loader], Loader]:
     return register
 
 
+IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+PAGES = (".html", ".htm", ".xhtml", ".md", ".markdown", ".rst")
+ASSET_FOLDERS = {"images", "image", "img", "imgs", "figures", "figs", "_images", "_static", "static", "assets", "icons",
+                 "pics", "pictures", "doc_img"}
+
+
+def figures(files: list[Path]) -> set[Path]:
+    """The images among ``files`` (a folder being indexed) that illustrate its pages, not
+    pages themselves: those beside web or Markdown pages or in a folder of page assets
+    (a manual's ``images/``, Sphinx's ``_static/``). Their icons, diagrams and screenshots
+    are left out; scanned pages and photos of documents, kept in folders of their own, are
+    read by OCR."""
+    with_pages = {f.parent for f in files if f.suffix.lower() in PAGES}
+    return {f for f in files if f.suffix.lower() in IMAGES
+            and (f.parent in with_pages or f.parent.name.lower() in ASSET_FOLDERS)}
+
+
 def extension(path: Path) -> str:
     return path.suffix.lower() or "(none)"
 

@@ -84,16 +84,22 @@ def write_odt(path: Path) -> Path:
     return path
 
 
-def write_scanned_pdf(path: Path) -> Path:
-    """A PDF whose only page is an image of ``SCAN_LINES``: no text layer at all."""
+def scan(lines: list[str] = SCAN_LINES, size: int = 64):
+    """A white page image with ``lines`` printed in black in a font ``size`` pixels high."""
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("RGB", (1700, 600), "white")
+    f = size / 64
+    image = Image.new("RGB", (round(1700 * f), round((210 + 130 * len(lines)) * f)), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=64)
-    for i, line in enumerate(SCAN_LINES):
-        draw.text((80, 80 + i * 130), line, fill="black", font=font)
-    image.save(path, "PDF", resolution=200)
+    font = ImageFont.load_default(size=size)
+    for i, line in enumerate(lines):
+        draw.text((round(80 * f), round((80 + i * 130) * f)), line, fill="black", font=font)
+    return image
+
+
+def write_scanned_pdf(path: Path) -> Path:
+    """A PDF whose only page is an image of ``SCAN_LINES``: no text layer at all."""
+    scan().save(path, "PDF", resolution=200)
     return path
 
 
