@@ -53,6 +53,13 @@ def test_a_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
     assert "every Friday" in flat(load(tmp_path / "photo.jpg").text)
 
 
+def test_a_page_scanned_upside_down_or_on_its_side_is_read_upright(tmp_path):
+    formats.scan(FERRY).rotate(180, expand=True).save(tmp_path / "upside-down.png")
+    assert "every Friday" in flat(load(tmp_path / "upside-down.png").text)
+    formats.scan().rotate(90, expand=True).save(tmp_path / "sideways.pdf", "PDF", resolution=200)
+    assert "painted green in 1987" in flat(load(tmp_path / "sideways.pdf").text)
+
+
 def test_text_on_a_transparent_background_is_read(tmp_path):
     ink = formats.scan(FERRY).convert("L")
     clear = Image.new("RGBA", ink.size, (0, 0, 0, 0))
@@ -65,8 +72,8 @@ def test_small_text_is_enlarged_before_it_is_read(tmp_path):
     from index.loaders.images import read_words
 
     small = formats.scan(FERRY, size=12).convert("L")
-    scale, data = read_words(tmp_path / "small.png", small, 1)
-    assert scale > 1.5 and "every Friday" in flat(ocr.from_data(data).text)
+    scale, reading = read_words(tmp_path / "small.png", small, 1)
+    assert scale > 1.5 and "every Friday" in flat(ocr.from_data(reading.data).text)
     assert read_words(tmp_path / "large.png", formats.scan(FERRY).convert("L"), 1)[0] == 1.0
 
 

@@ -11,6 +11,7 @@ import io
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in image pixels
 CACHED_PAGES = 64
@@ -74,7 +75,7 @@ def _boxes(pieces: list[tuple[str, Box]], quote: str) -> list[Box]:
     return [pieces[i][1] for i in sorted({where[k] for k in range(*found)})]
 
 
-_words: OrderedDict[tuple[str, int], list] = OrderedDict()
+_words: OrderedDict[tuple[str, int], tuple[int, list]] = OrderedDict()
 
 
 def word_boxes(data: dict, scale: float = 1.0) -> list[tuple[str, Box]]:
@@ -84,17 +85,19 @@ def word_boxes(data: dict, scale: float = 1.0) -> list[tuple[str, Box]]:
             for i, w in enumerate(data["text"]) if (w or "").strip()]
 
 
-def ocr_words(image, key: tuple[str, int]) -> list[tuple[str, Box]]:
-    """Tesseract's words of a scanned page with their boxes (read once per page, cached)."""
-    words = _words.get(key)
-    if words is None:
-        import pytesseract
+def ocr_words(path: Path, image, key: tuple[str, int]):
+    """``(the scanned page upright, its words with their boxes in that image's pixels)``, as
+    the loader read them (``index.loaders.orientation``); read once per page, cached."""
+    from index.loaders.orientation import Reading, upright_reading
 
-        words = word_boxes(pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT))
-        _words[key] = words
+    cached = _words.get(key)
+    if cached is None:
+        reading = upright_reading(path, image.convert("L"), key[1])
+        cached = _words[key] = (reading.turned, word_boxes(reading.data))
         while len(_words) > CACHED_PAGES:
             _words.popitem(last=False)
-    return words
+    turned, words = cached
+    return Reading({}, turned).upright(image), words
 
 
 def highlighted(image, pieces: list[tuple[str, Box]], quote: str, pages: int) -> PageImage:

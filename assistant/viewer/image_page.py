@@ -1,7 +1,7 @@
 """A page of an image document (a frame of a PNG, JPEG or multi-page TIFF) with the quoted
 words highlighted. The words are Tesseract's, read as the image loader read them
 (``index.loaders.images.read_words``), so they spell what was indexed; the page is shown
-at most ``WIDTH`` pixels wide. Readings are cached per (file hash, page)."""
+upright as it was read, at most ``WIDTH`` pixels wide. Readings are cached per (file hash, page)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,11 @@ def _shown(path: Path, file_hash: str, number: int):
         if not 1 <= number <= pages:
             raise DocumentNotFound(f"{path.name} has no page {number}; it has {pages}")
         frame = upright(ImageSequence.Iterator(image)[number - 1])
-    scale, data = read_words(path, frame, number)
+    scale, reading = read_words(path, frame, number)
+    frame = reading.upright(frame)
     shown_scale = min(1.0, WIDTH / frame.width)
     shown = frame.resize((max(1, round(frame.width * shown_scale)), max(1, round(frame.height * shown_scale))))
-    entry = (shown.convert("RGB"), pages, word_boxes(data, scale / shown_scale))
+    entry = (shown.convert("RGB"), pages, word_boxes(reading.data, scale / shown_scale))
     with _lock:
         _cache[key] = entry
         while len(_cache) > CACHED_PAGES:

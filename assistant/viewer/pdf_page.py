@@ -55,5 +55,6 @@ def _rendered(path: Path, file_hash: str, number: int):
 def page_image(path: Path, file_hash: str, number: int, quote: str) -> PageImage:
     """Page ``number`` of the PDF at ``path`` with ``quote`` highlighted."""
     image, pages, chars = _rendered(path, file_hash, number)
-    pieces = chars if chars is not None else ocr_words(image, (file_hash, number))
-    return highlighted(image, pieces, quote, pages)
+    if chars is None:  # a scan: Tesseract's words, on the page turned upright as it was read
+        image, chars = ocr_words(path, image, (file_hash, number))
+    return highlighted(image, chars, quote, pages)

@@ -3,7 +3,8 @@
 Each frame of the file is a page (a multi-page TIFF is one document of several pages),
 read as a scanned PDF page is, with the words Tesseract was unsure of kept, then cleaned
 as pages are (``index.loaders.pages``). A photo is turned upright by its EXIF
-orientation and a transparent background is read as white paper.
+orientation (and by Tesseract's when it lies on its side: ``orientation``), and a
+transparent background is read as white paper.
 
 The resolution a file states is often wrong (many tools write 72 dpi whatever the
 scan), so the text's own size decides: a frame is read as it is, and read again
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr, pages
+from index.loaders import ocr, orientation, pages
+from index.loaders.orientation import Reading
 from index.loaders.pages import PageRead
 from index.loaders.registry import IMAGES, loader
 
@@ -48,7 +50,7 @@ def load_image(path: Path, source: str) -> list[Document]:
             read = []
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 budget.take(number)
-                scanned = ocr.from_data(read_words(path, upright(frame), number)[1])
+                scanned = ocr.from_data(read_words(path, upright(frame), number)[1].data)
                 read.append(PageRead(scanned.text, True, scanned.uncertain))
     except (PermissionError, FileNotFoundError):
         raise
@@ -79,18 +81,19 @@ def upright(frame):
     return image.convert("L")
 
 
-def read_words(path: Path, image, number: int) -> tuple[float, dict]:
-    """``(scale, Tesseract's words)`` of a grey page image: read within the pixel limit, and
-    read again enlarged when its text is small. Word boxes are in the pixels of the image
-    read, ``scale`` times the given image's."""
+def read_words(path: Path, image, number: int) -> tuple[float, Reading]:
+    """``(scale, Tesseract's reading)`` of a grey page image: read upright within the pixel
+    limit (``orientation``), and read again enlarged when its text is small. Word boxes are
+    in the pixels of the image read: ``scale`` times the given image's, turned upright."""
     scale = _scale(image.size, 1.0)
-    data = ocr.image_data(path, _resized(image, scale), number)
-    height = ocr.word_height(data)
+    reading = orientation.upright_reading(path, _resized(image, scale), number)
+    height = ocr.word_height(reading.data)
     if 0 < height < SMALL_TEXT:
         enlarged = _scale(image.size, min(scale * READ_HEIGHT / height, MOST_ENLARGED))
         if enlarged > scale * 1.05:
-            scale, data = enlarged, ocr.image_data(path, _resized(image, enlarged), number)
-    return scale, data
+            again = ocr.image_data(path, reading.upright(_resized(image, enlarged)), number)
+            scale, reading = enlarged, Reading(again, reading.turned)
+    return scale, reading
 
 
 def _scale(size: tuple[int, int], wanted: float) -> float:

@@ -58,11 +58,6 @@ def scan_image(path: Path, page, number: int, budget=None):
     return rendered(page, scale=render_scale(width, height, DPI), grayscale=True).convert("L")
 
 
-def image_text(path: Path, image, number: int) -> OcrText:
-    """Tesseract's reading of page ``number``'s image, with the words it was unsure of."""
-    return from_data(image_data(path, image, number))
-
-
 def image_data(path: Path, image, number: int) -> dict:
     """Tesseract's words of page ``number``'s image, with their boxes and confidences."""
     import pytesseract

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr, pages
+from index.loaders import ocr, orientation, pages
 from index.loaders.pages import PageRead, normal
 from index.loaders.registry import loader
 from index.pdfium import LOCK
@@ -72,7 +72,7 @@ def _page_text(path: Path, document, index: int, budget) -> PageRead:
             textpage.close()
             page.close()
     if image is not None:
-        scanned = ocr.image_text(path, image, index + 1)
+        scanned = ocr.from_data(orientation.upright_reading(path, image, index + 1).data)
         if scanned.text:
             return PageRead(scanned.text, True, scanned.uncertain)
     return PageRead(text)
