@@ -102,6 +102,18 @@ def test_pdf_drops_contents_pages_running_headers_and_joins_hyphenated_words(tmp
     assert section_of(document, "Rinse the filter") == "2 Cleaning the filter"
 
 
+def test_a_ruled_pdf_table_is_kept_as_a_table_between_its_paragraphs(tmp_path):
+    document = load(formats.write_table_pdf(tmp_path / "fares.pdf"))
+    [table] = document.tables
+    assert table.header == ("Ticket", "Adult", "Child", "Valid for")
+    assert [row.cells for row in table.rows] == [tuple(row) for row in formats.TARIFFS[1:]]
+    text = document.text
+    day = text.index("Ticket: Day pass; Adult: 9.50; Child: 4.75; Valid for: one calendar day.")
+    assert text.index("set each January") < day < text.index("Children under six")
+    assert "Day pass 9.50" not in text  # the table's cells are not also left as lines of values
+    assert "Note: tickets bought on board cost one euro more." in text  # a framed note is text
+
+
 def test_scanned_pdf_is_read_by_ocr(tmp_path):
     from index.loaders import ocr
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.tables.question import understand
+from helpers import formats
 from index.documents import Table, TableRow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,3 +218,21 @@ def test_a_table_inside_a_word_document_is_answered_from_its_row(tmp_path):
     answer = bot.ask("What is the depth of the South Quay berth?")
     assert answer.answerer == "table" and answer.short_answer == "9 m"
     assert answer.citations[0].section == "Harbour berths, row 3"
+
+
+@pytest.mark.slow
+def test_a_ruled_table_in_a_pdf_is_answered_from_its_row_on_its_page(tmp_path):
+    from assistant import Assistant
+
+    (tmp_path / "docs").mkdir()
+    formats.write_table_pdf(tmp_path / "docs" / "fares.pdf")
+    bot = Assistant(collection="fares", store=tmp_path / "store")
+    bot.index([tmp_path / "docs"])
+    answer = bot.ask("What is the child price of a day pass?")
+    assert answer.answerer == "table" and answer.short_answer == "4.75", answer.answer
+    assert answer.citations[0].section == "fares: table 1, row 3" and answer.citations[0].page == 1
+    from assistant.viewer import view
+
+    shown = view(bot.collection, "fares.pdf", answer.citations[0].start, answer.citations[0].end)
+    assert shown.media_type == "image/png" and shown.headers["X-Page"] == "1"
+    assert len(json.loads(shown.headers["X-Highlight"])) == 1  # the row's cells, painted on one line

@@ -107,7 +107,7 @@ class TableAnswerer:
         short = values[0] if len(values) == 1 else ", ".join(values)
         by_number = {r.number: r for r in table.table.rows}
         rows = [by_number[n] for n in dict.fromkeys(result.cited) if n in by_number][:MAX_CITED]
-        citations = [_citation(i, table, r, table.table.record(r)) for i, r in enumerate(rows, 1)]
+        citations = [_citation(i, table, r, table.table.record(r), passages) for i, r in enumerate(rows, 1)]
         marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
         return Answer(answer=f"{short} {marks}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
                       citations=citations, confidence=0.5, **base)
@@ -125,8 +125,10 @@ def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
     return sorted(tables, key=lambda t: -named(t))
 
 
-def _citation(n: int, table: SourceTable, row: TableRow, text: str) -> Citation:
-    return Citation(n=n, source=table.source, page=None, start=row.start, end=row.end,
+def _citation(n: int, table: SourceTable, row: TableRow, text: str, passages: list[Passage]) -> Citation:
+    """Row ``row`` cited, on the page of the passage that holds it (a PDF's table)."""
+    page = next((p.page for p in passages if p.source == table.source and p.start <= row.start < p.end), None)
+    return Citation(n=n, source=table.source, page=page, start=row.start, end=row.end,
                     quote=text, section=f"{table.table.title}, row {row.number}")
 
 
@@ -137,7 +139,7 @@ def _answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
         short = str(len(rows))
         labels = ", ".join(row_label(table, r) for r in cited) + (", …" if len(rows) > len(cited) else "")
         marks = "".join(f"[{i}]" for i in range(1, len(cited) + 1))
-        citations = [_citation(i, table, r, table.table.record(r)) for i, r in enumerate(cited, 1)]
+        citations = [_citation(i, table, r, table.table.record(r), base["passages"]) for i, r in enumerate(cited, 1)]
         rows_word = "row" if len(rows) == 1 else "rows"
         return Answer(answer=f"{short} {rows_word} of “{table.table.title}”: {labels} {marks}", declined=False,
                       short_answer=short, citations=citations, confidence=0.9, **base)
@@ -148,7 +150,7 @@ def _answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
         column = table.table.header[asked.column] if asked.column is not None else "it"
         return Answer(answer=f"{decline_message(base['question'])} Row {row.number} of “{table.table.title}” "
                              f"has no {column}.", declined=True, confidence=0.9, **base)
-    citation = _citation(1, table, row, quote)
+    citation = _citation(1, table, row, quote, base["passages"])
     return Answer(answer=f"{short} — “{quote}” [1]", declined=False, short_answer=short, citations=[citation],
                   confidence=0.95 if len(rows) == 1 else 0.6, **base)
 

@@ -64,7 +64,9 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
     paged = _paged(Path(file))
     if paged is not None:
         number = page or _page_at(collection, source, start) or 1
-        image = paged(Path(file), doc_hash, number, quote)
+        row = next((r for t in collection.extras.tables_of([source]) if (r := t.row_at(start)) is not None), None)
+        # a table row of a PDF is cited as a record ("Ticket: Day pass; Adult: 9.50"); the page shows its cells
+        image = paged(Path(file), doc_hash, number, " ".join(row.cells) if row is not None else quote)
         return View("image/png", image.png, {
             "X-Page": str(number), "X-Pages": str(image.pages),
             "X-Highlight": json.dumps([list(b) for b in image.boxes]), "Cache-Control": "private, max-age=300"})

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from index.documents import Document
 from index.loaders import ocr_fixes
 from index.loaders.builder import TextBuilder
+from index.loaders.sheets import document_table, table_title
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
@@ -27,6 +28,7 @@ LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?
 NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^.!?:;,]{2,70}$")
 EDGE_NUMBER = re.compile(r"^\S.{0,80}\s(\d{1,4})(?:\s*/\s*\d{1,4})?$")  # "5.12. Package Salvaging 53"
 FOOT_NUMBER = re.compile(r"^(\d{1,4})\s+\S.{0,80}$")  # "54 Chapter 5. Managing Packages", at a page's foot only
+TABLE_MARK = "\x00table "  # a line that stands for a table in a page's text (no document writes NUL)
 FURNITURE_SHARE = 0.4
 LISTING_SHARE = 0.5
 
@@ -97,14 +99,18 @@ def _is_heading(line: str, headings: set[str] | None) -> bool:
     """A line the outline names; without an outline, a numbered title ("2.1 Choose your program")."""
     if headings is None:
         return bool(NUMBERED_HEADING.match(line))
-    normal = normal(line)
-    return normal in headings or any(normal.endswith(" " + h) for h in headings if len(line) < len(h) + 12)
+    said = normal(line)
+    return said in headings or any(said.endswith(" " + h) for h in headings if len(line) < len(h) + 12)
 
 
 def _paragraphs(lines: list[str], headings: set[str] | None) -> list[tuple[str, str]]:
-    """``("heading" | "line", text)``: wrapped lines joined, headings on their own."""
+    """``("heading" | "line" | "table", text)``: wrapped lines joined, headings and the
+    marks of tables on their own."""
     out: list[tuple[str, str]] = []
     for line in lines:
+        if line.startswith(TABLE_MARK):
+            out.append(("table", line))
+            continue
         if _is_heading(line, headings):
             out.append(("heading", line))
             continue
@@ -123,11 +129,17 @@ def normal(text: str) -> str:
 
 @dataclass(frozen=True)
 class PageRead:
-    """One page's text, and whether OCR read it (with the words it was unsure of)."""
+    """One page's text, and whether OCR read it (with the words it was unsure of); the
+    page's tables stand in its text as lines ``table_mark(i)``."""
 
     text: str
     scanned: bool = False
     uncertain: tuple[str, ...] = ()
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+
+def table_mark(index: int) -> str:
+    return f"{TABLE_MARK}{index}\x00"
 
 
 def _repaired(read: Sequence[PageRead]) -> list[PageRead]:
@@ -136,7 +148,8 @@ def _repaired(read: Sequence[PageRead]) -> list[PageRead]:
     if not any(r.scanned for r in read):
         return list(read)
     known = ocr_fixes.vocabulary(r.text for r in read)
-    return [PageRead(ocr_fixes.repaired(r.text, known), True, tuple(ocr_fixes.repaired(w, known) for w in r.uncertain))
+    return [replace(r, text=ocr_fixes.repaired(r.text, known), uncertain=tuple(ocr_fixes.repaired(w, known)
+                                                                                  for w in r.uncertain))
             if r.scanned else r for r in read]
 
 
@@ -153,21 +166,27 @@ def _with_uncertain(document: Document, words: dict[int, tuple[str, ...]]) -> Do
     return replace(document, uncertain=tuple(spans)) if spans else document
 
 
-def _build(source: str, texts: list[str], outline: dict[int, set[str]], scanned: set[int] = frozenset()) -> Document:
-    pages = [_lines(text) for text in texts]
+def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> Document:
+    pages = [_lines(r.text) for r in read]
     compounds = {w.lower() for lines in pages for line in lines for w in re.findall(r"[^\W\d_]+-[a-z]+", line)}
     furniture = _furniture(pages) if len(pages) >= 3 else set()
     numbered = _numbered_edges(pages) if len(pages) >= 3 else [set() for _ in pages]
     builder = TextBuilder()
+    tables = 0
     for index, lines in enumerate(pages):
-        lines = [line for i, line in enumerate(lines)
-                 if i not in numbered[index] and _shape(line) not in furniture and not PAGE_NUMBER.match(line)]
+        lines = [line for i, line in enumerate(lines) if line.startswith(TABLE_MARK) or (
+                 i not in numbered[index] and _shape(line) not in furniture and not PAGE_NUMBER.match(line))]
         if not lines or _is_listing(lines):
             continue
-        builder.page(index + 1, ocr=index + 1 in scanned)
+        builder.page(index + 1, ocr=read[index].scanned)
         headings = outline.get(index, set()) if outline else None
         for kind, text in _paragraphs(_dehyphenate(lines, compounds), headings):
-            builder.heading(text) if kind == "heading" else builder.line(text)
+            if kind == "table":
+                tables += 1
+                rows = [list(row) for row in read[index].tables[int(text[len(TABLE_MARK):-1])]]
+                document_table(rows, builder, table_title(source, f"table {tables}", several=True))
+            else:
+                builder.heading(text) if kind == "heading" else builder.line(text)
     return builder.build(source)
 
 
@@ -175,5 +194,5 @@ def document(source: str, read: Sequence[PageRead], outline: dict[int, set[str]]
     """``read``'s pages, numbered from 1, as one cleaned document; ``outline`` maps a page's
     index to the headings that start on it."""
     read = _repaired(read)
-    built = _build(source, [r.text for r in read], outline or {}, {i + 1 for i, r in enumerate(read) if r.scanned})
+    built = _build(source, read, outline or {})
     return _with_uncertain(built, {i + 1: r.uncertain for i, r in enumerate(read) if r.uncertain})

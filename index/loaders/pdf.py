@@ -5,8 +5,9 @@ pypdf 7.1 took 1.38 s for the 63 pages of the New Maintainers' Guide against
 pdfium's 0.09 s, and glued the words of justified lines together
 ("distributionarchivealreadybyusingthefollowing"); pdfium keeps the spaces and
 marks TeX's hyphenation points as soft hyphens, so words split across lines are
-rejoined exactly. The PDF's outline (bookmarks) gives the section headings. Pages
-without a text layer are read by OCR (``index.loaders.ocr``).
+rejoined exactly. The PDF's outline (bookmarks) gives the section headings, ruled
+tables are kept as tables (``pdf_tables``), and pages without a text layer are read by
+OCR (``index.loaders.ocr``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr, orientation, pages
-from index.loaders.pages import PageRead, normal
+from index.loaders import ocr, orientation, pages, pdf_tables
+from index.loaders.pages import PageRead, normal, table_mark
 from index.loaders.registry import loader
 from index.pdfium import LOCK
 
@@ -48,7 +49,8 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     try:
         check_pages(path, count)
         budget = OcrBudget(path)
-        read = [_page_text(path, document, i, budget) for i in range(count)]
+        tables = pdf_tables.find(path, _ruled_pages(document, count))
+        read = [_page_text(path, document, i, budget, tables.get(i, ())) for i in range(count)]
         with LOCK:
             outline = _outline(document)
     finally:
@@ -59,14 +61,32 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     return [pages.document(source, read, outline)]
 
 
-def _page_text(path: Path, document, index: int, budget) -> PageRead:
-    """A page's text layer, or its OCR when it has (almost) none: pdfium under its lock,
-    Tesseract outside it."""
+def _ruled_pages(document, count: int) -> set[int]:
+    """The pages that may hold a ruled table (``pdf_tables.ruled``)."""
+    found = set()
+    with LOCK:
+        for index in range(count):
+            page = document[index]
+            try:
+                if pdf_tables.ruled(page):
+                    found.add(index)
+            finally:
+                page.close()
+    return found
+
+
+def _page_text(path: Path, document, index: int, budget, tables: tuple = ()) -> PageRead:
+    """A page's text layer (its ``tables`` kept apart), or its OCR when it has (almost)
+    none: pdfium under its lock, Tesseract outside it."""
     with LOCK:
         page = document[index]
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_bounded()
+            if tables and len(text.strip()) >= ocr.MIN_TEXT_CHARS:
+                width, height = page.get_size()
+                around = pdf_tables.text_around(textpage, width, height, tables, table_mark)
+                return PageRead(around, tables=tuple(t.rows for t in tables))
             image = ocr.scan_image(path, page, index + 1, budget) if len(text.strip()) < ocr.MIN_TEXT_CHARS else None
         finally:  # closed here, under the lock, not by a finaliser in some other thread
             textpage.close()

@@ -47,6 +47,29 @@ def write_csv(path: Path) -> Path:
     return path
 
 
+TARIFFS = [["Ticket", "Adult", "Child", "Valid for"], ["Single ride", "3.20", "1.60", "90 minutes"],
+           ["Day pass", "9.50", "4.75", "one calendar day"], ["Week pass", "31.00", "15.50", "seven days"]]
+
+
+def write_table_pdf(path: Path) -> Path:
+    """A typeset page with a ruled table of ``TARIFFS`` between two paragraphs, and a framed
+    note (one cell: not a table)."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    grid = Table(TARIFFS)
+    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    note = Table([["Note: tickets bought on board cost one euro more."]])
+    note.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black)]))
+    SimpleDocTemplate(str(path)).build([
+        Paragraph("Fares of the harbour ferry are set each January by the port council.", styles["Normal"]),
+        Spacer(1, 12), grid, Spacer(1, 12),
+        Paragraph("Children under six travel free with an adult.", styles["Normal"]), Spacer(1, 12), note])
+    return path
+
+
 def write_epub(path: Path) -> Path:
     from ebooklib import epub
 
