@@ -114,6 +114,15 @@ def test_a_ruled_pdf_table_is_kept_as_a_table_between_its_paragraphs(tmp_path):
     assert "Note: tickets bought on board cost one euro more." in text  # a framed note is text
 
 
+def test_a_pdf_table_typeset_over_pages_is_one_table_with_each_row_on_its_page(tmp_path):
+    document = load(formats.write_long_table_pdf(tmp_path / "berths.pdf"))
+    [table] = document.tables
+    assert table.header == ("Berth", "Length", "Depth") and len(table.rows) == 120
+    assert [row.number for row in table.rows] == list(range(2, 122))
+    assert len(document.pages) >= 3 and page_of(document, "Berth: Berth 120;") == len(document.pages)
+    assert section_of(document, "Berth: Berth 120;") == "berths: table 1, row 121"
+
+
 def test_scanned_pdf_is_read_by_ocr(tmp_path):
     from index.loaders import ocr
 

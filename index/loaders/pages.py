@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.documents import Document
+from index.documents import Document, Table, TableRow
 from index.loaders import ocr_fixes
 from index.loaders.builder import TextBuilder
-from index.loaders.sheets import document_table, table_title
+from index.loaders.sheets import document_table, record_rows, table_title
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
@@ -172,7 +172,7 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> D
     furniture = _furniture(pages) if len(pages) >= 3 else set()
     numbered = _numbered_edges(pages) if len(pages) >= 3 else [set() for _ in pages]
     builder = TextBuilder()
-    tables = 0
+    tables = _Tables(builder, source)
     for index, lines in enumerate(pages):
         lines = [line for i, line in enumerate(lines) if line.startswith(TABLE_MARK) or (
                  i not in numbered[index] and _shape(line) not in furniture and not PAGE_NUMBER.match(line))]
@@ -180,14 +180,52 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> D
             continue
         builder.page(index + 1, ocr=read[index].scanned)
         headings = outline.get(index, set()) if outline else None
-        for kind, text in _paragraphs(_dehyphenate(lines, compounds), headings):
+        for number, (kind, text) in enumerate(_paragraphs(_dehyphenate(lines, compounds), headings)):
             if kind == "table":
-                tables += 1
-                rows = [list(row) for row in read[index].tables[int(text[len(TABLE_MARK):-1])]]
-                document_table(rows, builder, table_title(source, f"table {tables}", several=True))
-            else:
-                builder.heading(text) if kind == "heading" else builder.line(text)
+                tables.add(read[index].tables[int(text[len(TABLE_MARK):-1])], opens_page=number == 0)
+                continue
+            tables.close()
+            builder.heading(text) if kind == "heading" else builder.line(text)
+    tables.close()
     return builder.build(source)
+
+
+class _Tables:
+    """A paged document's tables into its text, each titled by the heading it sits under or
+    numbered ("guide: table 2"). A table that opens a page with the header of the table
+    that closed the page before is that table typeset over two pages: its rows go on."""
+
+    def __init__(self, builder: TextBuilder, source: str):
+        self.builder, self.source, self.count = builder, source, 0
+        self.open: tuple[str, tuple[str, ...], list[TableRow], str | None] | None = None
+        self.titles: set[str] = set()
+
+    def add(self, rows: tuple[tuple[str, ...], ...], opens_page: bool) -> None:
+        header = rows[0] if rows else ()
+        if self.open is not None and opens_page and header == self.open[1]:
+            title, _, kept, _ = self.open
+            kept.extend(record_rows(rows[1:], self.builder, title, header, kept[-1].number + 1 if kept else 2))
+            return
+        self.close()
+        if len(rows) < 2:
+            document_table([list(row) for row in rows], self.builder, "")
+            return
+        self.count += 1
+        heading = self.builder.last_heading
+        if heading is not None and heading.rsplit(", row ", 1)[0] in self.titles:  # a row of the table before
+            heading = None
+        title = heading or table_title(self.source, f"table {self.count}", several=True)
+        self.titles.add(title)
+        self.open = (title, header, record_rows(rows[1:], self.builder, title, header, 2), heading)
+
+    def close(self) -> None:
+        """The open table ends: recorded, and the text after it under its heading again."""
+        if self.open is not None:
+            title, header, kept, heading = self.open
+            self.builder.table(Table(title, header, tuple(kept)))
+            if heading:
+                self.builder.section(heading)
+            self.open = None
 
 
 def document(source: str, read: Sequence[PageRead], outline: dict[int, set[str]] | None = None) -> Document:

@@ -56,15 +56,25 @@ def rows_into(rows: Iterable[Iterable], builder: TextBuilder, title: str) -> Non
         if header is None:
             header = cells
             continue
-        builder.section(f"{title}, row {number}")
-        span = builder.line(record_text(header, cells))
-        if span is not None:
-            kept.append(TableRow(number, span[0], span[1], cells))
+        kept.extend(record_rows([cells], builder, title, header, number))
     if header is None:
         return
     if not kept:
         builder.line("; ".join(c for c in header if c))
     builder.table(Table(title, header, tuple(kept)))
+
+
+def record_rows(rows: Iterable[Iterable], builder: TextBuilder, title: str, header: tuple[str, ...],
+                first: int) -> list[TableRow]:
+    """Data rows, numbered from ``first``, each one record line in a section of its own."""
+    kept = []
+    for number, row in enumerate(rows, start=first):
+        cells = tuple(_cell(v) for v in row)
+        builder.section(f"{title}, row {number}")
+        span = builder.line(record_text(header, cells))
+        if span is not None:
+            kept.append(TableRow(number, span[0], span[1], cells))
+    return kept
 
 
 def document_table(rows: list[list[str]], builder: TextBuilder, untitled: str, caption: str | None = None) -> None:

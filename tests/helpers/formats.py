@@ -70,6 +70,19 @@ def write_table_pdf(path: Path) -> Path:
     return path
 
 
+def write_long_table_pdf(path: Path, rows: int = 120) -> Path:
+    """A ruled table of ``rows`` numbered harbour berths typeset over several pages, its
+    header repeated at the top of each."""
+    from reportlab.lib import colors
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    grid = Table([["Berth", "Length", "Depth"]] + [[f"Berth {n}", f"{100 + n} m", f"{n % 9 + 4} m"]
+                                                   for n in range(1, rows + 1)], repeatRows=1)
+    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    SimpleDocTemplate(str(path)).build([grid])
+    return path
+
+
 def write_epub(path: Path) -> Path:
     from ebooklib import epub
 
