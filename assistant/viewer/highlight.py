@@ -8,6 +8,7 @@ character for character. Its boxes, merged per line, are painted over the image.
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -75,7 +76,34 @@ def _boxes(pieces: list[tuple[str, Box]], quote: str) -> list[Box]:
     return [pieces[i][1] for i in sorted({where[k] for k in range(*found)})]
 
 
-_words: OrderedDict[tuple[str, int], tuple[int, list]] = OrderedDict()
+class PageCache:
+    """The last ``CACHED_PAGES`` pages' renderings or readings by (file hash, page number),
+    shared by the server's worker threads."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, int], tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> tuple | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[str, int], entry: tuple) -> tuple:
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > CACHED_PAGES:
+                self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_words = PageCache()
 
 
 def word_boxes(data: dict, scale: float = 1.0) -> list[tuple[str, Box]]:
@@ -93,9 +121,7 @@ def ocr_words(path: Path, image, key: tuple[str, int]):
     cached = _words.get(key)
     if cached is None:
         reading = upright_reading(path, image.convert("L"), key[1])
-        cached = _words[key] = (reading.turned, word_boxes(reading.data))
-        while len(_words) > CACHED_PAGES:
-            _words.popitem(last=False)
+        cached = _words.put(key, (reading.turned, word_boxes(reading.data)))
     turned, words = cached
     return Reading({}, turned).upright(image), words
 

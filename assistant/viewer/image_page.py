@@ -5,17 +5,14 @@ upright as it was read, at most ``WIDTH`` pixels wide. Readings are cached per (
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from assistant.errors import DocumentNotFound
-from assistant.viewer.highlight import CACHED_PAGES, PageImage, highlighted, word_boxes
+from assistant.viewer.highlight import PageCache, PageImage, highlighted, word_boxes
 
 WIDTH = 1000  # pixels: a letter page at about 118 dpi, as wide as a PDF page in the viewer
 
-_cache: OrderedDict[tuple[str, int], tuple] = OrderedDict()
-_lock = threading.Lock()  # the cache is shared by the server's worker threads
+_cache = PageCache()
 
 
 def _shown(path: Path, file_hash: str, number: int):
@@ -25,10 +22,9 @@ def _shown(path: Path, file_hash: str, number: int):
     from index.loaders.images import check_size, read_words, upright
 
     key = (file_hash, number)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
     with Image.open(path) as image:
         check_size(path, image.size)
         pages = getattr(image, "n_frames", 1)
@@ -39,12 +35,7 @@ def _shown(path: Path, file_hash: str, number: int):
     frame = reading.upright(frame)
     shown_scale = min(1.0, WIDTH / frame.width)
     shown = frame.resize((max(1, round(frame.width * shown_scale)), max(1, round(frame.height * shown_scale))))
-    entry = (shown.convert("RGB"), pages, word_boxes(reading.data, scale / shown_scale))
-    with _lock:
-        _cache[key] = entry
-        while len(_cache) > CACHED_PAGES:
-            _cache.popitem(last=False)
-    return entry
+    return _cache.put(key, (shown.convert("RGB"), pages, word_boxes(reading.data, scale / shown_scale)))
 
 
 def page_image(path: Path, file_hash: str, number: int, quote: str) -> PageImage:

@@ -4,16 +4,15 @@ a scanned one. Renderings are cached per (file hash, page)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 from assistant.errors import DocumentNotFound
-from assistant.viewer.highlight import CACHED_PAGES, Box, PageImage, highlighted, ocr_words
+from assistant.viewer.highlight import Box, PageCache, PageImage, highlighted, ocr_words
 from index.pdfium import LOCK, rendered
 
 SCALE = 1.5  # 108 dpi: a page fits a viewer pane, and renders in tens of milliseconds
 
-_cache: OrderedDict[tuple[str, int], tuple] = OrderedDict()
+_cache = PageCache()
 
 
 def _page_chars(page, height: float) -> list[tuple[str, Box]]:
@@ -32,10 +31,10 @@ def _rendered(path: Path, file_hash: str, number: int):
     import pypdfium2 as pdfium
 
     key = (file_hash, number)
-    with LOCK:  # pdfium, and the cache that threads share
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    with LOCK:  # pdfium
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
         document = pdfium.PdfDocument(str(path))
         try:
             if not 1 <= number <= len(document):
@@ -46,10 +45,7 @@ def _rendered(path: Path, file_hash: str, number: int):
             entry = (image, len(document), chars or None)
         finally:
             document.close()
-        _cache[key] = entry
-        while len(_cache) > CACHED_PAGES:
-            _cache.popitem(last=False)
-    return entry
+        return _cache.put(key, entry)
 
 
 def page_image(path: Path, file_hash: str, number: int, quote: str) -> PageImage:
