@@ -236,3 +236,14 @@ def test_a_ruled_table_in_a_pdf_is_answered_from_its_row_on_its_page(tmp_path):
     shown = view(bot.collection, "fares.pdf", answer.citations[0].start, answer.citations[0].end)
     assert shown.media_type == "image/png" and shown.headers["X-Page"] == "1"
     assert len(json.loads(shown.headers["X-Highlight"])) == 1  # the row's cells, painted on one line
+
+
+@pytest.mark.slow
+def test_a_lookup_spelled_out_whole_is_answered_from_the_table_though_prose_ranks_first(tmp_path):
+    from assistant import Assistant
+
+    bot = Assistant(collection="codes", store=tmp_path / "store")
+    bot.index([SUITE / "corpus" / "iso3166.pdf"])
+    answer = bot.ask("What is Japan's ISO 3166 code?")  # the sentence above the table says "ISO 3166" too
+    assert answer.answerer == "table" and answer.short_answer == "JP", answer.answer
+    assert bot.ask("What do the names in the ISO 3166 list follow?").answerer != "table"  # no row, no column named

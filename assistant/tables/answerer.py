@@ -72,11 +72,24 @@ class TableAnswerer:
                     rank.setdefault((t.source, t.index), i)
         return sorted(found, key=lambda t: rank.get((t.source, t.index), CONSIDERED))
 
+    def named_lookup(self, question: str, query: str, passages: list[Passage]) -> Answer | None:
+        """When the best passage is prose, a lookup the question spells out whole — a row by
+        its key and a column by its header ("What is Japan's ISO 3166 code?") — in a table
+        of the best passages' documents: a sentence about the table can outrank every row."""
+        sources = list(dict.fromkeys(p.source for p in passages[:CONSIDERED]))
+        for table in self.tables.tables_of(sources):
+            asked = understand(table.table, query)
+            if asked is not None and asked.kind == "lookup" and asked.named and asked.rows \
+                    and asked.column is not None:
+                return _answered(table, asked, dict(question=question, rewritten_question=query,
+                                                    passages=passages, answerer=self.name))
+        return None
+
     def answer(self, question: str, passages: list[Passage], rewritten: str | None = None) -> Answer | None:
         query = rewritten or question
         tables = self.claims(query, passages)
         if not tables:
-            return None
+            return self.named_lookup(question, query, passages) if passages else None
         named = _by_title(tables, query)
         understood = [(t, a) for t in named for a in [understand(t.table, query)] if a is not None]
         if not understood:
