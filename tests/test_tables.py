@@ -179,8 +179,8 @@ def test_with_an_llm_a_question_the_rules_miss_is_answered_by_sql_shown_and_cite
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="Tesseract is not installed: "
                     "sudo apt-get install tesseract-ocr")
 def test_the_scanned_manual_suite_is_answered_from_ocr(tmp_path):
-    """A packaged PDF manual as page images (measured: 11 of 14 answerable right in the short
-    answer, both unanswerable declined)."""
+    """A packaged PDF manual as page images: a scanned PDF, a PNG, a TIFF (measured: 20 of 23
+    answerable right in the short answer, all 3 unanswerable declined)."""
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "eval", str(ROOT / "evals" / "scans"), "--json", "--store",
          str(tmp_path / "store"), "--min", "short_containment=0.75", "--min", "declined_unanswerable=1.0"],
