@@ -26,7 +26,25 @@ def test_noise_detectors_flag_furniture_and_pass_prose():
     assert result["noisy_share"] == 0.75
 
 
-@pytest.mark.slow
+@pytest.mark.skipif(not all(p.exists() for p in MANUALS),
+                    reason="Debian manuals not installed: sudo apt-get install maint-guide developers-reference")
+def test_the_manuals_load_into_chunks_without_navigation_or_running_headers():
+    """The default run's check of the loaders on real manuals, without embedding them (the
+    whole suite with its answers is ``-m suite``; measured: 1 noisy chunk of 2,750)."""
+    from index.chunking import Chunker
+    from index.loaders import figures, load_file, supported
+    from index.sync import walk_files
+
+    root = (SUITE / "corpus").resolve()
+    files = list(walk_files(root))
+    rows = [(chunk.source, chunk.page, chunk.text) for path in files if supported(path) and path not in figures(files)
+            for document in load_file(path, path.relative_to(root).as_posix())
+            for chunk in Chunker(200, 32).split(document)]
+    measured = noise.measure(rows)
+    assert measured["chunks"] > 2500 and measured["noisy_share"] <= 0.01, measured
+
+
+@pytest.mark.suite
 @pytest.mark.skipif(not all(p.exists() for p in MANUALS),
                     reason="Debian manuals not installed: sudo apt-get install maint-guide developers-reference")
 def test_debian_manuals_are_answered_from_clean_text(tmp_path):
