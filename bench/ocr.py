@@ -111,7 +111,7 @@ def image_sizes(document, pages: list[int], truths: list[str]) -> list[dict]:
                     image = image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
                     data = ocr.image_data(Path("bench"), image, index)
                 elif mode == "loader":
-                    data = images.read_words(Path("bench"), image, index)[1]
+                    data = images.read_words(Path("bench"), image, index)[1].data
                 errors.append(word_error(truth, ocr.from_data(data).text))
             row[mode] = {"word_error": round(sum(errors) / len(errors), 4),
                          "word_height": sorted(heights)[len(heights) // 2],

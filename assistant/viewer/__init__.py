@@ -1,6 +1,7 @@
 """The document viewer: a citation opened in its document. A PDF's page (text or scanned)
-or an image file's page comes back as an image with the quote's boxes highlighted; other documents as an HTML
-fragment of their indexed text with the quote marked, a table row in its table.
+or an image file's page comes back as an image with the quote's boxes highlighted; other
+documents as an HTML fragment of their indexed text with the quote marked, a table row
+in its table.
 
 Documents are found by their source in the collection's catalog, never by a path the
 caller gives: a source the catalog does not list (``..``, an absolute path) is
@@ -61,21 +62,20 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
         raise DocumentNotFound(f"characters {start}-{end} are not a passage of {source!r} "
                                f"(its text has {len(text)}; a highlight covers at most {MAX_SPAN})")
     quote = text[start:end]
+    cited = next(((t, r) for t in collection.extras.tables_of([source]) if (r := t.row_at(start)) is not None), None)
     paged = _paged(Path(file))
     if paged is not None:
         number = page or _page_at(collection, source, start) or 1
-        row = next((r for t in collection.extras.tables_of([source]) if (r := t.row_at(start)) is not None), None)
         # a table row of a PDF is cited as a record ("Ticket: Day pass; Adult: 9.50"); the page shows its cells
-        image = paged(Path(file), doc_hash, number, " ".join(row.cells) if row is not None else quote)
+        image = paged(Path(file), doc_hash, number, " ".join(cited[1].cells) if cited is not None else quote)
         return View("image/png", image.png, {
             "X-Page": str(number), "X-Pages": str(image.pages),
             "X-Highlight": json.dumps([list(b) for b in image.boxes]), "Cache-Control": "private, max-age=300"})
-    for table in collection.extras.tables_of([source]):
-        row = table.row_at(start)
-        if row is not None:
-            rows = [(r.number, r.cells) for r in table.table.rows]
-            body = table_fragment(table.table.title, table.table.header, rows, row.number)
-            return View("text/html; charset=utf-8", body.encode(), {"X-Row": str(row.number)})
+    if cited is not None:
+        table, row = cited
+        rows = [(r.number, r.cells) for r in table.table.rows]
+        body = table_fragment(table.table.title, table.table.header, rows, row.number)
+        return View("text/html; charset=utf-8", body.encode(), {"X-Row": str(row.number)})
     section = next((title for offset, title in reversed(_sections(collection, source)) if offset <= start), None)
     return View("text/html; charset=utf-8", text_fragment(text, start, end, section).encode())
 
@@ -83,7 +83,7 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
 def _paged(path: Path):
     """How a page of ``path`` is drawn with a quote highlighted, when it is a PDF or an image
     file that is still there."""
-    from index.loaders.images import EXTENSIONS
+    from index.loaders.registry import IMAGES
 
     if not path.is_file():
         return None
@@ -91,7 +91,7 @@ def _paged(path: Path):
         from assistant.viewer import pdf_page
 
         return pdf_page.page_image
-    if path.suffix.lower() in EXTENSIONS:
+    if path.suffix.lower() in IMAGES:
         from assistant.viewer import image_page
 
         return image_page.page_image

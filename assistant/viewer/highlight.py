@@ -116,14 +116,14 @@ def word_boxes(data: dict, scale: float = 1.0) -> list[tuple[str, Box]]:
 def ocr_words(path: Path, image, key: tuple[str, int]):
     """``(the scanned page upright, its words with their boxes in that image's pixels)``, as
     the loader read them (``index.loaders.orientation``); read once per page, cached."""
-    from index.loaders.orientation import Reading, upright_reading
+    from index.loaders.orientation import turned, upright_reading
 
     cached = _words.get(key)
     if cached is None:
         reading = upright_reading(path, image.convert("L"), key[1])
         cached = _words.put(key, (reading.turned, word_boxes(reading.data)))
-    turned, words = cached
-    return Reading({}, turned).upright(image), words
+    degrees, words = cached
+    return turned(image, degrees), words
 
 
 def highlighted(image, pieces: list[tuple[str, Box]], quote: str, pages: int) -> PageImage:

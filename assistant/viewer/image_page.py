@@ -19,14 +19,15 @@ def _shown(path: Path, file_hash: str, number: int):
     """``(image shown, page count, its words with boxes in its pixels)``, cached."""
     from PIL import Image, ImageSequence
 
-    from index.loaders.images import check_size, read_words, upright
+    from index.loaders.images import read_words, upright
+    from index.loaders.limits import check_image
 
     key = (file_hash, number)
     cached = _cache.get(key)
     if cached is not None:
         return cached
     with Image.open(path) as image:
-        check_size(path, image.size)
+        check_image(path, image.size)
         pages = getattr(image, "n_frames", 1)
         if not 1 <= number <= pages:
             raise DocumentNotFound(f"{path.name} has no page {number}; it has {pages}")

@@ -18,6 +18,7 @@ class TextBuilder:
         self._pages: list[Page] = []
         self._page: tuple[int, int | None, bool] | None = None
         self._tables: list[Table] = []
+        self._heading: str | None = None
 
     def heading(self, title: str) -> None:
         title = " ".join(title.split())
@@ -25,12 +26,23 @@ class TextBuilder:
             start = self._add(title, "\n\n")
             self._sections.append(Section(start, title))
             self._last = "heading"
+            self._heading = title
 
     def section(self, title: str) -> None:
         """Open a section whose title is not part of the text (a sheet name, a slide number)."""
         if title:
-            self._sections.append(Section(self._length + (2 if self._parts else 0), title))
-            self._last = "section"
+            self._open_section(title)
+            self._heading = title
+
+    def row_section(self, title: str) -> None:
+        """Open the section of one table row ("prices, row 3"): it says where the row is, not
+        what the text is about, so ``last_heading`` passes over it."""
+        if title:
+            self._open_section(title)
+
+    def _open_section(self, title: str) -> None:
+        self._sections.append(Section(self._length + (2 if self._parts else 0), title))
+        self._last = "section"
 
     def paragraph(self, text: str) -> None:
         if text.strip():
@@ -62,8 +74,8 @@ class TextBuilder:
 
     @property
     def last_heading(self) -> str | None:
-        """The title of the section the text now runs in."""
-        return self._sections[-1].title if self._sections else None
+        """The title of the heading or named section (a sheet, a slide) the text now runs in."""
+        return self._heading
 
     @property
     def empty(self) -> bool:

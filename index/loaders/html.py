@@ -27,7 +27,7 @@ from index.documents import Document
 from index.errors import LoadError
 from index.loaders.builder import TextBuilder
 from index.loaders.registry import loader
-from index.loaders.sheets import document_table
+from index.loaders.sheets import document_table, holds_data
 from index.loaders.text import read_bytes
 
 HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "form", "button",
@@ -151,8 +151,7 @@ def _data_rows(table) -> list[list[str]] | None:
     rows = [[" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
             for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
     rows = [row for row in rows if any(row)]
-    filled = [row for row in rows if sum(map(bool, row)) >= 2]
-    return rows if len(filled) >= 2 else None
+    return rows if holds_data(rows) else None
 
 
 def html_into(data: bytes | str, builder: TextBuilder) -> str:

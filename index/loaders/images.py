@@ -27,24 +27,22 @@ from index.loaders.orientation import Reading
 from index.loaders.pages import PageRead
 from index.loaders.registry import IMAGES, loader
 
-EXTENSIONS = IMAGES
 SMALL_TEXT = 12  # pixels: a median word height below this is enlarged to ``READ_HEIGHT``
 READ_HEIGHT = 30  # pixels: the height of words on a page scanned at ``ocr.DPI``
 MOST_ENLARGED = 4.0
-SOURCE_PIXELS_FACTOR = 4  # a file may hold this many times the render limit's pixels; it is scaled down to fit
 
 
-@loader(*EXTENSIONS)
+@loader(*IMAGES)
 def load_image(path: Path, source: str) -> list[Document]:
     from PIL import Image, ImageSequence
 
-    from index.loaders.limits import OcrBudget, check_pages
+    from index.loaders.limits import OcrBudget, check_image, check_pages
 
     if not ocr.available():
         raise LoadError(path, f"an image is read by OCR; {ocr.INSTALL}, then index again")
     try:
         with Image.open(path) as image:
-            check_size(path, image.size)
+            check_image(path, image.size)
             check_pages(path, getattr(image, "n_frames", 1))
             budget = OcrBudget(path)
             read = []
@@ -59,15 +57,6 @@ def load_image(path: Path, source: str) -> list[Document]:
     if not any(r.text.strip() for r in read):
         raise LoadError(path, "OCR found no text in the image; nothing to index")
     return [pages.document(source, read)]
-
-
-def check_size(path: Path, size: tuple[int, int]) -> None:
-    from index.loaders.limits import limit
-
-    most = limit("ASSISTANT_MAX_RENDER_MEGAPIXELS") * 1e6 * SOURCE_PIXELS_FACTOR
-    if size[0] * size[1] > most:
-        raise LoadError(path, f"{size[0]}×{size[1]} pixels, over the limit of {most / 1e6:,.0f} megapixels "
-                              f"({SOURCE_PIXELS_FACTOR} × ASSISTANT_MAX_RENDER_MEGAPIXELS); scale the image down")
 
 
 def upright(frame):
@@ -85,24 +74,17 @@ def read_words(path: Path, image, number: int) -> tuple[float, Reading]:
     """``(scale, Tesseract's reading)`` of a grey page image: read upright within the pixel
     limit (``orientation``), and read again enlarged when its text is small. Word boxes are
     in the pixels of the image read: ``scale`` times the given image's, turned upright."""
-    scale = _scale(image.size, 1.0)
+    from index.loaders.limits import fitted_scale
+
+    scale = fitted_scale(*image.size, 1.0)
     reading = orientation.upright_reading(path, _resized(image, scale), number)
     height = ocr.word_height(reading.data)
     if 0 < height < SMALL_TEXT:
-        enlarged = _scale(image.size, min(scale * READ_HEIGHT / height, MOST_ENLARGED))
+        enlarged = fitted_scale(*image.size, min(scale * READ_HEIGHT / height, MOST_ENLARGED))
         if enlarged > scale * 1.05:
             again = ocr.image_data(path, reading.upright(_resized(image, enlarged)), number)
             scale, reading = enlarged, Reading(again, reading.turned)
     return scale, reading
-
-
-def _scale(size: tuple[int, int], wanted: float) -> float:
-    """``wanted``, lowered so the image stays within ``ASSISTANT_MAX_RENDER_MEGAPIXELS``."""
-    from index.loaders.limits import limit
-
-    most = limit("ASSISTANT_MAX_RENDER_MEGAPIXELS") * 1e6
-    pixels = size[0] * size[1] * wanted * wanted
-    return wanted if pixels <= most else wanted * (most / pixels) ** 0.5
 
 
 def _resized(image, scale: float):

@@ -1,7 +1,7 @@
 """Bounds on what one file may cost to read, so a hostile or broken file cannot
 take the machine's memory or hours of OCR: the expanded size of an office or
 e-book archive (a "zip bomb"), the pages of a PDF, the scanned pages OCR reads in
-one file, and the pixels of a page rendered for OCR. Each is an environment
+one file, and the pixels of a page rendered for OCR or of an image file. Each is an environment
 variable; a file over a limit is refused with a ``LoadError`` naming it, and
 nothing already indexed is touched."""
 
@@ -18,6 +18,7 @@ MEDIA = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf
          ".wav", ".m4a", ".avi", ".mov", ".ttf", ".otf", ".woff", ".woff2", ".bin"}
 DEFAULTS = {"ASSISTANT_MAX_EXPANDED_MB": 32, "ASSISTANT_MAX_PDF_PAGES": 3000, "ASSISTANT_MAX_OCR_PAGES": 100,
             "ASSISTANT_MAX_RENDER_MEGAPIXELS": 40}
+IMAGE_FACTOR = 4  # an image file may hold this many times the render limit's pixels
 MEDIA_FACTOR = 8  # images, fonts and sounds may expand to this many times the markup limit (they barely compress)
 
 
@@ -71,7 +72,21 @@ class OcrBudget:
 def render_scale(width_pt: float, height_pt: float, dpi: float) -> float:
     """The render scale for ``dpi``, lowered so the image stays within
     ``ASSISTANT_MAX_RENDER_MEGAPIXELS``."""
-    scale = dpi / 72
+    return fitted_scale(width_pt, height_pt, dpi / 72)
+
+
+def fitted_scale(width: float, height: float, scale: float) -> float:
+    """``scale``, lowered so a ``width`` × ``height`` image scaled by it stays within
+    ``ASSISTANT_MAX_RENDER_MEGAPIXELS``."""
     most = limit("ASSISTANT_MAX_RENDER_MEGAPIXELS") * 1e6
-    pixels = width_pt * height_pt * scale * scale
+    pixels = width * height * scale * scale
     return scale if pixels <= most else scale * (most / pixels) ** 0.5
+
+
+def check_image(path: Path, size: tuple[int, int]) -> None:
+    """Refuse an image file of more than ``IMAGE_FACTOR`` times ``ASSISTANT_MAX_RENDER_MEGAPIXELS``
+    (a smaller one over the limit is read scaled down)."""
+    most = limit("ASSISTANT_MAX_RENDER_MEGAPIXELS") * 1e6 * IMAGE_FACTOR
+    if size[0] * size[1] > most:
+        raise LoadError(path, f"{size[0]}×{size[1]} pixels, over the limit of {most / 1e6:,.0f} megapixels "
+                              f"({IMAGE_FACTOR} × ASSISTANT_MAX_RENDER_MEGAPIXELS); scale the image down")

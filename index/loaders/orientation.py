@@ -24,7 +24,12 @@ class Reading:
 
     def upright(self, image):
         """``image`` turned as this reading was."""
-        return image.rotate(-self.turned, expand=True) if self.turned else image
+        return turned(image, self.turned)
+
+
+def turned(image, degrees: int):
+    """``image`` turned ``degrees`` clockwise."""
+    return image.rotate(-degrees, expand=True) if degrees else image
 
 
 def upright_reading(path: Path, image, number: int) -> Reading:
@@ -35,7 +40,7 @@ def upright_reading(path: Path, image, number: int) -> Reading:
     turn = _orientation(image)
     if not turn:
         return first
-    second = Reading(ocr.image_data(path, image.rotate(-turn, expand=True), number), turn)
+    second = Reading(ocr.image_data(path, turned(image, turn), number), turn)
     return second if median_confidence(second.data) > median_confidence(first.data) else first
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from index.documents import Document, Table, TableRow
 from index.loaders import ocr_fixes
 from index.loaders.builder import TextBuilder
-from index.loaders.sheets import document_table, record_rows, table_title
+from index.loaders.sheets import record_rows, table_title
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
@@ -190,6 +190,14 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> D
     return builder.build(source)
 
 
+@dataclass
+class _OpenTable:
+    title: str
+    header: tuple[str, ...]
+    rows: list[TableRow]
+    heading: str | None  # the heading the text after the table goes on under
+
+
 class _Tables:
     """A paged document's tables into its text, each titled by the heading it sits under or
     numbered ("guide: table 2"). A table that opens a page with the header of the table
@@ -197,34 +205,27 @@ class _Tables:
 
     def __init__(self, builder: TextBuilder, source: str):
         self.builder, self.source, self.count = builder, source, 0
-        self.open: tuple[str, tuple[str, ...], list[TableRow], str | None] | None = None
-        self.titles: set[str] = set()
+        self.open: _OpenTable | None = None
 
     def add(self, rows: tuple[tuple[str, ...], ...], opens_page: bool) -> None:
-        header = rows[0] if rows else ()
-        if self.open is not None and opens_page and header == self.open[1]:
-            title, _, kept, _ = self.open
-            kept.extend(record_rows(rows[1:], self.builder, title, header, kept[-1].number + 1 if kept else 2))
+        """A table found on the page (``pdf_tables``: a header and at least one row of data)."""
+        header, data = rows[0], rows[1:]
+        if self.open is not None and opens_page and header == self.open.header:
+            after = self.open.rows[-1].number + 1 if self.open.rows else 2
+            self.open.rows.extend(record_rows(data, self.builder, self.open.title, header, after))
             return
         self.close()
-        if len(rows) < 2:
-            document_table([list(row) for row in rows], self.builder, "")
-            return
         self.count += 1
         heading = self.builder.last_heading
-        if heading is not None and heading.rsplit(", row ", 1)[0] in self.titles:  # a row of the table before
-            heading = None
         title = heading or table_title(self.source, f"table {self.count}", several=True)
-        self.titles.add(title)
-        self.open = (title, header, record_rows(rows[1:], self.builder, title, header, 2), heading)
+        self.open = _OpenTable(title, header, record_rows(data, self.builder, title, header, 2), heading)
 
     def close(self) -> None:
         """The open table ends: recorded, and the text after it under its heading again."""
         if self.open is not None:
-            title, header, kept, heading = self.open
-            self.builder.table(Table(title, header, tuple(kept)))
-            if heading:
-                self.builder.section(heading)
+            self.builder.table(Table(self.open.title, self.open.header, tuple(self.open.rows)))
+            if self.open.heading:
+                self.builder.section(self.open.heading)
             self.open = None
 
 

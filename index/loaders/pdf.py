@@ -49,8 +49,14 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     try:
         check_pages(path, count)
         budget = OcrBudget(path)
-        tables = pdf_tables.find(path, _ruled_pages(document, count))
-        read = [_page_text(path, document, i, budget, tables.get(i, ())) for i in range(count)]
+        read, ruled = [], set()
+        for index in range(count):
+            page, grid = _page_text(path, document, index, budget)
+            read.append(page)
+            if grid:
+                ruled.add(index)
+        for index, tables in pdf_tables.find(path, ruled).items():
+            read[index] = _around_tables(document, index, tables)
         with LOCK:
             outline = _outline(document)
     finally:
@@ -61,38 +67,37 @@ def load_pdf(path: Path, source: str) -> list[Document]:
     return [pages.document(source, read, outline)]
 
 
-def _ruled_pages(document, count: int) -> set[int]:
-    """The pages that may hold a ruled table (``pdf_tables.ruled``)."""
-    found = set()
-    with LOCK:
-        for index in range(count):
-            page = document[index]
-            try:
-                if pdf_tables.ruled(page):
-                    found.add(index)
-            finally:
-                page.close()
-    return found
-
-
-def _page_text(path: Path, document, index: int, budget, tables: tuple = ()) -> PageRead:
-    """A page's text layer (its ``tables`` kept apart), or its OCR when it has (almost)
-    none: pdfium under its lock, Tesseract outside it."""
+def _page_text(path: Path, document, index: int, budget) -> tuple[PageRead, bool]:
+    """A page's text layer, or its OCR when it has (almost) none, and whether the page
+    draws a grid that may be a table (``pdf_tables.ruled``): pdfium under its lock,
+    Tesseract outside it."""
     with LOCK:
         page = document[index]
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_bounded()
-            if tables and len(text.strip()) >= ocr.MIN_TEXT_CHARS:
-                width, height = page.get_size()
-                around = pdf_tables.text_around(textpage, width, height, tables, table_mark)
-                return PageRead(around, tables=tuple(t.rows for t in tables))
-            image = ocr.scan_image(path, page, index + 1, budget) if len(text.strip()) < ocr.MIN_TEXT_CHARS else None
+            has_text = len(text.strip()) >= ocr.MIN_TEXT_CHARS
+            grid = has_text and pdf_tables.ruled(page)
+            image = None if has_text else ocr.scan_image(path, page, index + 1, budget)
         finally:  # closed here, under the lock, not by a finaliser in some other thread
             textpage.close()
             page.close()
     if image is not None:
         scanned = ocr.from_data(orientation.upright_reading(path, image, index + 1).data)
         if scanned.text:
-            return PageRead(scanned.text, True, scanned.uncertain)
-    return PageRead(text)
+            return PageRead(scanned.text, True, scanned.uncertain), False
+    return PageRead(text), grid
+
+
+def _around_tables(document, index: int, tables: tuple[pdf_tables.FoundTable, ...]) -> PageRead:
+    """A page with text read again around its ``tables``, which stand in it as marks."""
+    with LOCK:
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            width, height = page.get_size()
+            around = pdf_tables.text_around(textpage, width, height, tables, table_mark)
+        finally:
+            textpage.close()
+            page.close()
+    return PageRead(around, tables=tuple(t.rows for t in tables))

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.loaders.sheets import holds_data
+
 MIN_RULES = 3  # rules each way: a table of two rows and two columns, ruled all round
 THIN = 2.0  # points: a path this narrow is a rule
 MARGIN = 0.5  # points: text this close to a table's frame is the table's
@@ -74,8 +76,7 @@ def find(path: Path, pages: set[int]) -> dict[int, tuple[FoundTable, ...]]:
 
 def _table(table) -> FoundTable | None:
     rows = tuple(tuple(" ".join((cell or "").split()) for cell in row) for row in table.extract())
-    filled = [row for row in rows if sum(bool(cell) for cell in row) >= 2]
-    if len(filled) < 2:
+    if not holds_data(rows):
         return None
     x0, top, x1, bottom = table.bbox
     return FoundTable(x0, top, x1, bottom, tuple(row for row in rows if any(row)))

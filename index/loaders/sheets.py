@@ -64,13 +64,19 @@ def rows_into(rows: Iterable[Iterable], builder: TextBuilder, title: str) -> Non
     builder.table(Table(title, header, tuple(kept)))
 
 
+def holds_data(rows: list) -> bool:
+    """Whether ``rows`` of cells make a data table: two rows with two filled cells each, so a
+    framed note (one cell, or an icon beside its text) is not one."""
+    return sum(1 for row in rows if sum(map(bool, row)) >= 2) >= 2
+
+
 def record_rows(rows: Iterable[Iterable], builder: TextBuilder, title: str, header: tuple[str, ...],
                 first: int) -> list[TableRow]:
     """Data rows, numbered from ``first``, each one record line in a section of its own."""
     kept = []
     for number, row in enumerate(rows, start=first):
         cells = tuple(_cell(v) for v in row)
-        builder.section(f"{title}, row {number}")
+        builder.row_section(f"{title}, row {number}")
         span = builder.line(record_text(header, cells))
         if span is not None:
             kept.append(TableRow(number, span[0], span[1], cells))
