@@ -13,9 +13,12 @@ import unicodedata
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from index.loaders.compressed import OPENERS, inner_format, is_compressed
 
 ALLOWED_TYPES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".ods", ".csv", ".tsv", ".epub",
                  ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+PICKER_TYPES = (*ALLOWED_TYPES, *OPENERS)
+"""What the app's file pickers offer: the types, and compressed files (checked for what they hold)."""
 MAX_BYTES = 25 * 2**20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -37,10 +40,11 @@ def safe_name(name: str) -> str:
 
 def store_upload(source: Path, original_name: str, folder: Path, max_bytes: int = MAX_BYTES) -> Path:
     name = safe_name(original_name)
-    suffix = Path(name).suffix.lower()
+    path = Path(name)
+    suffix = inner_format(path) if is_compressed(path) else path.suffix.lower()
     if suffix not in ALLOWED_TYPES:
         raise UploadError(f"{original_name}: files of type {suffix or '(none)'} are not accepted; "
-                          f"upload {', '.join(ALLOWED_TYPES)}")
+                          f"upload {', '.join(ALLOWED_TYPES)}, or one of them compressed (.gz, .bz2, .xz)")
     size = source.stat().st_size
     if size > max_bytes:
         raise UploadError(f"{original_name}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:.0f} MB limit; "

@@ -116,6 +116,9 @@ def test_upload_names_are_sanitised_and_limits_enforced(tmp_path):
     assert not (tmp_path.parent / "escape.txt").exists()
     with pytest.raises(UploadError, match="not accepted"):
         store_upload(source, "run.exe", folder)
+    assert store_upload(source, "FAQ.txt.GZ", folder).name == "FAQ.txt.gz"  # a compressed document of a known type
+    with pytest.raises(UploadError, match=r"backup\.tar\.gz: files of type \.tar are not accepted"):
+        store_upload(source, "backup.tar.gz", folder)
     with pytest.raises(UploadError, match="over the"):
         store_upload(source, "big.txt", folder, max_bytes=2)
 

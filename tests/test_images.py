@@ -99,10 +99,16 @@ def test_images_that_illustrate_pages_are_not_read_as_pages(tmp_path):
     manual = tmp_path / "manual"
     for folder in ("html/images", "html/_static", "scans"):
         (manual / folder).mkdir(parents=True, exist_ok=True)
-    (manual / "html" / "index.html").write_text(formats.MANUAL_HTML)
-    files = [manual / "html" / "index.html", manual / "html" / "shot.png", manual / "html" / "images" / "note.png",
-             manual / "html" / "_static" / "plus.gif", manual / "scans" / "ferry.tiff", manual / "photo.jpg"]
-    assert figures(files) == set(files[1:4])
+    (manual / "html" / "index.html").write_text(formats.MANUAL_HTML.replace("</body>", '<img src="shot.png"></body>'))
+    (manual / "html" / "style.css").write_text("body { background: url('paper.jpg') }")
+    (manual / "scans" / "README.md").write_text("# Scans\n\nferry.tiff is the 2024 timetable, scanned at 300 dpi.\n")
+    files = [manual / "html" / "index.html", manual / "html" / "style.css", manual / "html" / "shot.png", manual / "html" / "paper.jpg",
+             manual / "html" / "images" / "note.png", manual / "html" / "_static" / "plus.gif",
+             manual / "html" / "photo-of-a-notice.jpg", manual / "scans" / "README.md", manual / "scans" / "ferry.tiff",
+             manual / "photo.jpg"]
+    # shown by a page or a stylesheet, or in an asset folder: figures; named in a README's prose or beside
+    # pages that never show it: a document of its own
+    assert figures(files) == set(files[2:6])
 
 
 @pytest.mark.slow

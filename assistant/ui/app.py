@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 
 from assistant.sample import sample_corpus
-from assistant.uploads import ALLOWED_TYPES
+from assistant.uploads import PICKER_TYPES
 from assistant.ui.render import CSS, answer_markdown, sources_html
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -207,7 +207,7 @@ def build_app(assistants: Assistants, default_collection: str, upload_root: Path
                 use = gr.Button("Open or create collection")
             status = gr.HTML()
             upload = gr.File(label="Add documents (txt, md, html, pdf, docx, pptx, xlsx, csv, epub, odt, png, jpg, tiff)",
-                             file_count="multiple", file_types=list(ALLOWED_TYPES), elem_id="upload")
+                             file_count="multiple", file_types=list(PICKER_TYPES), elem_id="upload")
             add = gr.Button("Add to collection", variant="primary", elem_id="add")
             added = gr.HTML(elem_id="added")
             documents = gr.Dataframe(headers=["document", "passages"], value=documents_rows(assistants.get(default_collection)),

@@ -24,7 +24,7 @@ from assistant.types import Answer
 from assistant.ui.files import discard, uploaded
 from assistant.ui import viewer as viewer_pane
 from assistant.ui.render import answer_markdown, items, note, sources_html
-from assistant.uploads import ALLOWED_TYPES, UploadError, remove_upload, store_upload
+from assistant.uploads import PICKER_TYPES, UploadError, remove_upload, store_upload
 from index.errors import IndexingError
 
 
@@ -273,7 +273,7 @@ def build_team_app(team: Team, limits=None):
                 docs_collection = gr.Dropdown(label="Collection", choices=[], elem_id="docs-collection")
                 new_name = gr.Textbox(label="New collection name", elem_id="new-collection")
                 create = gr.Button("Create collection", elem_id="create-collection")
-            upload = gr.File(label="Add documents", file_count="multiple", file_types=list(ALLOWED_TYPES),
+            upload = gr.File(label="Add documents", file_count="multiple", file_types=list(PICKER_TYPES),
                              elem_id="upload")
             add = gr.Button("Add to collection", variant="primary", elem_id="add")
             documents = gr.CheckboxGroup(label="Documents (tick to delete)", choices=[], elem_id="documents")
