@@ -102,6 +102,16 @@ def test_pdf_drops_contents_pages_running_headers_and_joins_hyphenated_words(tmp
     assert section_of(document, "Rinse the filter") == "2 Cleaning the filter"
 
 
+def test_a_compound_broken_at_a_line_end_keeps_its_hyphen_and_a_broken_word_is_joined():
+    from index.loaders.pages import PageRead, document
+
+    page = ("The pump lifts water twenty-\ntwo metres under a long-\nterm lease. Its manu-\nfacturer is Hyde.\n"
+            "It has forty\x02two pistons and is evalu\x02ated each year.")  # pdfium joins some lines itself
+    text = document("pump.pdf", [PageRead(page)]).text
+    assert "twenty-two metres" in text and "long-term lease" in text and "manufacturer is Hyde" in text
+    assert "forty-two pistons" in text and "evaluated each year" in text
+
+
 def test_a_ruled_pdf_table_is_kept_as_a_table_between_its_paragraphs(tmp_path):
     document = load(formats.write_table_pdf(tmp_path / "fares.pdf"))
     [table] = document.tables

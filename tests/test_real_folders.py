@@ -39,8 +39,8 @@ def test_files_of_other_types_are_skipped_not_failed(indexed):
     _, report, _ = indexed
     expected_failed = [] if ocr.available() else ["scan.pdf"]
     assert [f["path"].rsplit("/", 1)[-1] for f in report["files"]["failed"]] == expected_failed
-    assert report["files"]["skipped"] == {"(none)": 1, ".css": 1, ".png": 2}
-    assert report["files"]["added"] == 8 - len(expected_failed)
+    assert report["files"]["skipped"] == {"(none)": 1, ".css": 1, ".gz": 1, ".png": 2}  # changelog.gz: text of no type
+    assert report["files"]["added"] == 9 - len(expected_failed)
 
 
 def test_progress_goes_to_stderr_when_asked_for(indexed):
@@ -50,7 +50,7 @@ def test_progress_goes_to_stderr_when_asked_for(indexed):
 
 def test_skipped_files_are_summarised_in_one_line(folder, tmp_path):
     result = run("index", str(folder), "--collection", "again", store=tmp_path)
-    assert "skipped 4 files of types not read (.png 2, (none) 1, .css 1)" in result.stderr
+    assert "skipped 5 files of types not read (.png 2, (none) 1, .gz 1, .css 1)" in result.stderr
     assert "failed" not in result.stderr or not ocr.available()
 
 
@@ -65,6 +65,8 @@ def test_skipped_files_are_summarised_in_one_line(folder, tmp_path):
         ("When does the glasshouse close?", "four in the afternoon", "garden.odt", None, "Opening hours"),
         ("How often should the filter be rinsed?", "every month", None, None, None),
         ("What colour was the observatory dome painted?", "green", "scan.pdf", 1, None),
+        ("What does version 4 of the booking system add?", "refunds by text message", "release-notes.txt.gz", None,
+         None),
     ],
 )
 def test_answers_cite_the_slide_sheet_page_or_heading(indexed, question, answer, source, page, section):

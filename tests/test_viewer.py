@@ -6,6 +6,7 @@ source that is a path."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sys
@@ -32,6 +33,9 @@ def server(tmp_path_factory):
     formats.write_scanned_pdf(folder / "scan.pdf")
     formats.write_csv(folder / "ferries.csv")
     (folder / "filter.html").write_text(formats.MANUAL_HTML, encoding="utf-8")
+    paper = formats.write_booktabs_pdf(folder / "readers.pdf")
+    (folder / "readers.pdf.gz").write_bytes(gzip.compress(paper.read_bytes()))
+    paper.unlink()
     app = create_app(str(store), ui=False)
     accounts = app.state.team.accounts
     for name in ("alice", "bob"):
@@ -90,6 +94,15 @@ def test_a_scanned_page_is_highlighted_at_tesseract_s_words(server):
     response = view(client, tokens["alice"], citation)
     assert response.status_code == 200 and json.loads(response.headers["x-highlight"])
     Path(_artifact("viewer-scan.png")).write_bytes(response.content)
+
+
+def test_a_compressed_pdf_s_citation_opens_its_page_painted(server):
+    client, tokens = server
+    citation = cited(client, tokens["alice"], "What is the test F1 of Kestrel?")
+    assert (citation["source"], citation["page"]) == ("readers.pdf.gz", 1)
+    response = view(client, tokens["alice"], citation)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    assert response.headers["x-pages"] == "1" and json.loads(response.headers["x-highlight"])
 
 
 def test_html_and_table_citations_open_as_marked_fragments(server):

@@ -2,7 +2,8 @@
 
 A row is named by its key values, matched exactly after normalising case, spacing and
 prefixes ("v10" is "10", "Alpha" is "alpha", "22.04" names "22.04 LTS"); a column by
-its header's words, stemmed, or by the plain-language phrases people use for common
+its header's words, stemmed (a header word cut short, "Params", by the word it begins),
+or by the plain-language phrases people use for common
 headers ("released" → release, "end of life" → eol). Nothing is matched by similarity:
 a row the question does not name is not a nearest row."""
 
@@ -88,6 +89,11 @@ def header_stems(header: str) -> list[str]:
     return [stem(w) for w in re.split(r"[\W_]+", header.lower()) if w and w not in STOPWORDS]
 
 
+def _shortens(part: str, asked: set[str]) -> bool:
+    """A header word cut short ("params", "temp", "approx") that a question word begins with."""
+    return len(part) >= 4 and any(len(word) > len(part) and word.startswith(part) for word in asked)
+
+
 @dataclass(frozen=True)
 class ColumnMatch:
     index: int
@@ -105,7 +111,7 @@ def columns_named(question: str, header: tuple[str, ...]) -> list[ColumnMatch]:
     found = []
     for i, name in enumerate(header):
         parts = header_stems(name)
-        covered = sum(1 for p in parts if p in asked)
+        covered = sum(1 for p in parts if p in asked or _shortens(p, asked))
         if covered:
             found.append(ColumnMatch(i, normal(name) in said, covered, covered / len(parts)))
     return sorted(found, key=lambda m: (not m.verbatim, -m.covered, -m.share, m.index))

@@ -81,13 +81,13 @@ def view(collection, source: str, start: int, end: int, page: int | None = None)
 
 
 def _paged(path: Path):
-    """How a page of ``path`` is drawn with a quote highlighted, when it is a PDF or an image
-    file that is still there."""
-    from index.loaders.registry import IMAGES
+    """How a page of ``path`` is drawn with a quote highlighted, when it is a PDF (compressed or
+    not) or an image file that is still there."""
+    from index.loaders.registry import IMAGES, format_of
 
     if not path.is_file():
         return None
-    if path.suffix.lower() == ".pdf":
+    if format_of(path) == ".pdf":
         from assistant.viewer import pdf_page
 
         return pdf_page.page_image

@@ -1,6 +1,7 @@
 """A PDF page as an image with the quoted characters highlighted (``highlight.py``): the
 quote is found in pdfium's text page for a page with text and in Tesseract's words for
-a scanned one. Renderings are cached per (file hash, page)."""
+a scanned one (a compressed PDF is unpacked in memory). Renderings are cached per (file
+hash, page)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from assistant.errors import DocumentNotFound
 from assistant.viewer.highlight import Box, PageCache, PageImage, highlighted, ocr_words
+from index.loaders.compressed import is_compressed, unpacked_bytes
 from index.pdfium import LOCK, rendered
 
 SCALE = 1.5  # 108 dpi: a page fits a viewer pane, and renders in tens of milliseconds
@@ -35,7 +37,7 @@ def _rendered(path: Path, file_hash: str, number: int):
         cached = _cache.get(key)
         if cached is not None:
             return cached
-        document = pdfium.PdfDocument(str(path))
+        document = pdfium.PdfDocument(unpacked_bytes(path) if is_compressed(path) else str(path))
         try:
             if not 1 <= number <= len(document):
                 raise DocumentNotFound(f"{path.name} has no page {number}; it has {len(document)}")

@@ -46,21 +46,33 @@ def most_bytes(fmt: str) -> int:
 @contextmanager
 def unpacked(path: Path) -> Iterator[Path]:
     """``path`` unpacked as a file of its inner name in a temporary folder, removed afterwards."""
-    fmt = inner_format(path)
-    most = most_bytes(fmt)
     with tempfile.TemporaryDirectory(prefix="assistant-unpacked-") as folder:
         target = Path(folder) / Path(path.stem).name
-        try:
-            with OPENERS[path.suffix.lower()](path) as packed, target.open("wb") as out:
-                written = 0
-                while chunk := packed.read(1 << 20):
-                    written += len(chunk)
-                    if written > most:
-                        raise LoadError(path, f"it expands to more than {most / 2**20:,.0f} MB, the limit for "
-                                              f"{fmt or 'its'} files (ASSISTANT_MAX_EXPANDED_MB); it is either a "
-                                              "compression bomb or too large to index here")
-                    out.write(chunk)
-        except _BAD_DATA as exc:
-            raise LoadError(path, f"cannot unpack it ({exc}); the file is damaged or not "
-                                  f"{path.suffix.lower()[1:]}-compressed") from exc
+        with target.open("wb") as out:
+            for chunk in _chunks(path):
+                out.write(chunk)
         yield target
+
+
+def unpacked_bytes(path: Path) -> bytes:
+    """What ``path`` holds, in memory (the viewer draws a compressed PDF's page from it)."""
+    return b"".join(_chunks(path))
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    """``path`` unpacked a megabyte at a time, stopped at ``most_bytes``."""
+    fmt = inner_format(path)
+    most = most_bytes(fmt)
+    try:
+        with OPENERS[path.suffix.lower()](path) as packed:
+            written = 0
+            while chunk := packed.read(1 << 20):
+                written += len(chunk)
+                if written > most:
+                    raise LoadError(path, f"it expands to more than {most / 2**20:,.0f} MB, the limit for "
+                                          f"{fmt or 'its'} files (ASSISTANT_MAX_EXPANDED_MB); it is either a "
+                                          "compression bomb or too large to index here")
+                yield chunk
+    except _BAD_DATA as exc:
+        raise LoadError(path, f"cannot unpack it ({exc}); the file is damaged or not "
+                              f"{path.suffix.lower()[1:]}-compressed") from exc

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from index.documents import Document, Table, TableRow
 from index.loaders import ocr_fixes
 from index.loaders.builder import TextBuilder
+from index.loaders.hyphens import Hyphens
 from index.loaders.sheets import record_rows, table_title
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
@@ -28,6 +29,9 @@ LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?
 NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^.!?:;,]{2,70}$")
 EDGE_NUMBER = re.compile(r"^\S.{0,80}\s(\d{1,4})(?:\s*/\s*\d{1,4})?$")  # "5.12. Package Salvaging 53"
 FOOT_NUMBER = re.compile(r"^(\d{1,4})\s+\S.{0,80}$")  # "54 Chapter 5. Managing Packages", at a page's foot only
+CAPTION = re.compile(r"^(?:Table|Tab\.)\s+[\dIVX]+(?:\.\d+)?[.:]?\s+\S")  # "Table 2: Results …", "Tab. 3. …"
+_SPLIT_WORD = re.compile(r"([^\W\d_]+)\x02([^\W\d_]+)")
+SPLIT = "\x02"  # a word split at a line's end that pdfium has joined ("twenty\x02two")
 TABLE_MARK = "\x00table "  # a line that stands for a table in a page's text (no document writes NUL)
 FURNITURE_SHARE = 0.4
 LISTING_SHARE = 0.5
@@ -40,7 +44,9 @@ def _shape(line: str) -> str:
 def _lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LIGATURES)
     text = re.sub(r"[\x02\xad\ufffe]\n", "-\n", text)  # pdfium's mark for a hyphen that ends a line
-    text = re.sub(r"[\x02\xad\ufffe]", "", text)
+    # where pdfium has joined the line itself, its mark stays between the pieces for ``_dehyphenate``
+    text = re.sub(r"(?<=[^\W\d_])[\x02\ufffe](?=[^\W\d_])", SPLIT, text)
+    text = re.sub(r"[\xad\ufffe]|\x02(?![^\W\d_])|(?<![^\W\d_])\x02", "", text)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -79,20 +85,20 @@ def _is_listing(lines: list[str]) -> bool:
     return len(lines) >= 5 and sum(bool(LISTING_LINE.search(line)) for line in lines) >= LISTING_SHARE * len(lines)
 
 
-def _dehyphenate(lines: list[str], compounds: set[str]) -> list[str]:
+def _dehyphenate(lines: list[str], hyphens: Hyphens) -> list[str]:
     """Join a word split across lines: ``manip-`` + ``ulation`` gives ``manipulation``;
-    the hyphen stays when the document spells the word with one elsewhere (``build-depends``)."""
+    a compound keeps its hyphen (``build-depends``, ``twenty-two``: ``hyphens.Hyphens``)."""
     out: list[str] = []
     for line in lines:
         previous = out[-1] if out else ""
         match = re.search(r"([^\W\d_]+)-$", previous)
         head = re.match(r"([a-z]+)", line)
         if match and head:
-            keep = f"{match.group(1)}-{head.group(1)}".lower() in compounds
+            keep = hyphens.keeps(match.group(1), head.group(1))
             out[-1] = (previous if keep else previous[:-1]) + line
         else:
             out.append(line)
-    return out
+    return [_SPLIT_WORD.sub(lambda m: m[1] + ("-" if hyphens.keeps(m[1], m[2]) else "") + m[2], line) for line in out]
 
 
 def _is_heading(line: str, headings: set[str] | None) -> bool:
@@ -168,7 +174,7 @@ def _with_uncertain(document: Document, words: dict[int, tuple[str, ...]]) -> Do
 
 def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> Document:
     pages = [_lines(r.text) for r in read]
-    compounds = {w.lower() for lines in pages for line in lines for w in re.findall(r"[^\W\d_]+-[a-z]+", line)}
+    hyphens = Hyphens(pages)
     furniture = _furniture(pages) if len(pages) >= 3 else set()
     numbered = _numbered_edges(pages) if len(pages) >= 3 else [set() for _ in pages]
     builder = TextBuilder()
@@ -180,14 +186,26 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> D
             continue
         builder.page(index + 1, ocr=read[index].scanned)
         headings = outline.get(index, set()) if outline else None
-        for number, (kind, text) in enumerate(_paragraphs(_dehyphenate(lines, compounds), headings)):
+        before = None
+        for number, (kind, text) in enumerate(_paragraphs(_dehyphenate(lines, hyphens), headings)):
             if kind == "table":
-                tables.add(read[index].tables[int(text[len(TABLE_MARK):-1])], opens_page=number == 0)
+                tables.add(read[index].tables[int(text[len(TABLE_MARK):-1])], opens_page=number == 0,
+                           caption=_caption(before))
                 continue
             tables.close()
             builder.heading(text) if kind == "heading" else builder.line(text)
+            before = text
     tables.close()
     return builder.build(source)
+
+
+def _caption(text: str | None) -> str | None:
+    """A table's title from a caption ("Table 2: Reader accuracy on three benchmarks."): its
+    first sentence, without the closing stop."""
+    if text is None or not CAPTION.match(text):
+        return None
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    return first.rstrip(". ")[:160]
 
 
 @dataclass
@@ -207,8 +225,9 @@ class _Tables:
         self.builder, self.source, self.count = builder, source, 0
         self.open: _OpenTable | None = None
 
-    def add(self, rows: tuple[tuple[str, ...], ...], opens_page: bool) -> None:
-        """A table found on the page (``pdf_tables``: a header and at least one row of data)."""
+    def add(self, rows: tuple[tuple[str, ...], ...], opens_page: bool, caption: str | None = None) -> None:
+        """A table found on the page (``pdf_tables``: a header and at least one row of data),
+        titled by the caption just above it when there is one."""
         header, data = rows[0], rows[1:]
         if self.open is not None and opens_page and header == self.open.header:
             after = self.open.rows[-1].number + 1 if self.open.rows else 2
@@ -217,7 +236,7 @@ class _Tables:
         self.close()
         self.count += 1
         heading = self.builder.last_heading
-        title = heading or table_title(self.source, f"table {self.count}", several=True)
+        title = caption or heading or table_title(self.source, f"table {self.count}", several=True)
         self.open = _OpenTable(title, header, record_rows(data, self.builder, title, header, 2), heading)
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from index.documents import Document
 from index.errors import LoadError
 from index.loaders.registry import loader
+from index.loaders.text_outline import outline
 
 MAX_TEXT_MB = 20  # one text file over this is refused: it would hold tens of thousands of chunks
 
@@ -37,4 +38,7 @@ def decode_text(path: Path, data: bytes) -> str:
 
 @loader(".txt", ".rst")
 def load_text(path: Path, source: str) -> list[Document]:
-    return [Document(source=source, text=read_text(path))]
+    """The text as it is, but for its headings' underlines and its table of contents; its
+    headings give sections (``text_outline``)."""
+    text, sections = outline(read_text(path))
+    return [Document(source=source, text=text, sections=sections)]

@@ -1,0 +1,75 @@
+"""Tables ruled only across (top, under the header, bottom — booktabs, journals, reports) are
+kept as tables, titled by their caption, and answered from their cells; a boxed listing or
+prose between rules is not a table; a two-column page with a table is read column by column."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import formats
+from index.loaders import load_file
+from index.loaders.pdf_open_tables import Rule, Side, Word, tables_in
+
+
+def test_a_table_ruled_only_across_is_kept_as_a_table_under_its_caption(tmp_path):
+    [document] = load_file(formats.write_booktabs_pdf(tmp_path / "paper.pdf"), "paper.pdf")
+    [table] = document.tables
+    assert table.title == "Table 1: Exact match and F1 of the three readers"
+    assert table.header == ("Reader", "Size", "Dev set EM", "Dev set F1", "Test F1")  # the spanning head on both
+    assert [row.cells for row in table.rows] == [tuple(r) for r in formats.RESULTS[2:]]
+    text = document.text
+    assert "$ reader --eval dev.jsonl" in text  # the boxed listing stays text
+    # the left column (its table, the prose under it, the listing) comes whole before the right column
+    assert text.index("Kestrel") < text.index(formats.LEFT_PROSE) < text.index("--eval") < text.index(
+        formats.RIGHT_PROSE)
+
+
+def _words(line: str, top: float, x: float = 0.0) -> list[Word]:
+    """The words of ``line`` set at ``top``, 6 points a letter, with cells parted by "|"."""
+    found = []
+    for cell in line.split("|"):
+        for word in cell.split():
+            found.append(Word(word, x, x + 6 * len(word), top, top + 10))
+            x += 6 * len(word) + 3
+        x += 30
+    return found
+
+
+RULES = [Rule(0, 300, 0), Rule(0, 300, 14), Rule(0, 300, 70)]
+
+
+def test_words_between_rules_make_columns_and_a_wrapped_cell_stays_in_its_row():
+    words = [*_words("Port|Depth|Notes", 2), *_words("Bergen|12 m|deep water quay", 16),
+             *_words("Tromsø|9 m|ice", 30)]
+    words += [Word("in", 117, 129, 44, 54), Word("winter", 132, 168, 44, 54)]  # "ice" wrapped under its column
+    [table] = tables_in(RULES, words)
+    assert table.rows == (("Port", "Depth", "Notes"), ("Bergen", "12 m", "deep water quay"),
+                          ("Tromsø", "9 m", "ice in winter"))
+    assert (table.top, table.bottom) == (0, 70)
+
+
+def test_prose_or_a_box_between_rules_is_not_a_table():
+    prose = [*_words("The harbour opens at dawn and closes at dusk all year.", 2),
+             *_words("Ships wait outside the breakwater when the wind is strong.", 16),
+             *_words("Pilots board them two miles out and bring them in.", 30)]
+    assert tables_in(RULES, prose) == []
+    grid_like = [*_words("Port|Depth", 2), *_words("Bergen|12 m", 16), *_words("Tromsø|9 m", 30)]
+    assert len(tables_in(RULES, grid_like)) == 1
+    sides = [Side(0, 0, 70), Side(300, 0, 70)]  # the rules are a box's top and bottom: a listing or a note
+    assert tables_in(RULES, grid_like, sides) == []
+
+
+@pytest.mark.slow
+def test_a_question_about_a_paper_s_table_is_answered_from_its_cells(tmp_path):
+    from assistant import Assistant
+
+    (tmp_path / "docs").mkdir()
+    formats.write_booktabs_pdf(tmp_path / "docs" / "paper.pdf")
+    bot = Assistant(store=tmp_path / "store")
+    assert bot.index([tmp_path / "docs"]).to_json()["files"]["failed"] == []
+    answer = bot.ask("What is the test F1 of Kestrel?")
+    assert answer.short_answer == "79.6"
+    cited = answer.citations[0]
+    assert (cited.source, cited.page) == ("paper.pdf", 1) and cited.section.endswith(", row 3")
+    assert bot.ask("Which reader has the highest dev set EM?").short_answer == "Osprey"
+    assert bot.ask("What size is the Heron reader?").short_answer == "22M"
