@@ -112,6 +112,14 @@ def test_a_compound_broken_at_a_line_end_keeps_its_hyphen_and_a_broken_word_is_j
     assert "forty-two pistons" in text and "evaluated each year" in text
 
 
+def test_latex_ligatures_without_a_unicode_map_are_spelled_out():
+    from index.loaders.pages import PageRead, document
+
+    page = "The \x1crst \x1cle lists zones that have di\x1bered since 1970, in \x1dat o\x1eces."  # T1 slots
+    assert document("zones.pdf", [PageRead(page)]).text == (
+        "The first file lists zones that have differed since 1970, in flat offices.")
+
+
 def test_a_ruled_pdf_table_is_kept_as_a_table_between_its_paragraphs(tmp_path):
     document = load(formats.write_table_pdf(tmp_path / "fares.pdf"))
     [table] = document.tables

@@ -55,6 +55,21 @@ def test_a_key_in_a_column_of_distinct_values_beats_the_same_value_elsewhere():
     assert [r.cells[1] for r in asked.rows] == ["nuts"]
 
 
+ZONES = table("Time zones of Argentina and Antarctica", ("Codes", "Coordinates", "Time zone", "Comments"),
+              ("AR", "-5448-06818", "America/Argentina/Ushuaia", "Tierra del Fuego (TF)"),
+              ("AR", "-3436-05827", "America/Argentina/Buenos_Aires", "Buenos Aires (BA, CF)"),
+              ("AQ", "-720041+0023206", "Antarctica/Troll", "Troll"))
+
+
+def test_which_names_a_column_of_names_a_signed_value_or_a_name_before_brackets_names_a_row():
+    asked = understand(ZONES, "Which time zone is used in Tierra del Fuego?")  # "Tierra del Fuego (TF)"
+    assert asked.rows[0].cells[2] == "America/Argentina/Ushuaia" and asked.column == 2
+    asked = understand(ZONES, "Which zone has the coordinates -720041+0023206?")
+    assert asked.rows[0].cells[3] == "Troll" and asked.column == 2
+    latest = understand(RELEASES, "Which release is codenamed Bullseye?")  # a date column: the row answers
+    assert latest.rows[0].cells[0] == "11" and latest.column is None
+
+
 def test_extremes_and_counts_over_one_table():
     latest = understand(RELEASES, "Which is the latest release?")
     assert latest.kind == "extreme" and latest.rows[0].cells[1] == "Bookworm"

@@ -32,7 +32,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 """Phrases a question uses for words of common headers; a header word not listed is
 still matched by itself, stemmed ("releases" finds "release")."""
 
-_TOKEN = re.compile(r"[\w][\w.+/:-]*[\w+]|\w")
+_TOKEN = re.compile(r"(?<![\w-])[-+](?=\d)[\w.+/:-]*[\w+]|[\w][\w.+/:-]*[\w+]|\w")  # "-3157+11551" keeps its sign
 _PREFIX = re.compile(r"^(?:v|ver|version|no|nr|#)\.?\s*(?=\d)", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4}")
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
@@ -64,11 +64,15 @@ def as_number(value: str) -> float | None:
 
 
 def keys_of(cell: str) -> set[str]:
-    """What names a row by this cell: the cell, and for "22.04 LTS" its leading number."""
+    """What names a row by this cell: the cell, for "22.04 LTS" its leading number, and for
+    "Tierra del Fuego (TF)" the words before the brackets."""
     key = normal(cell)
     if not key or key in STOPWORDS or (len(key) == 1 and not key.isdigit()):
         return set()
     found = {key}
+    named, bracket, said = key.partition(" (")
+    if bracket and said and named not in STOPWORDS:  # "tierra del fuego (tf)" is named "tierra del fuego"
+        found.add(named)
     first = key.split(" ", 1)[0]
     if first != key and _VERSIONISH.fullmatch(first):
         found.add(first)

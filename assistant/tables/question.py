@@ -97,7 +97,8 @@ def understand(table: Table, question: str) -> Asked | None:
     titled = bool(set(header_stems(table.title)) & {stem(t) for t in tokens(question)})
     answer_columns = [c for c in named if c not in key_columns]
     which = _WHICH_ROW.match(question)
-    asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title))
+    asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title)) \
+        and not (answer_columns and _names_key_column(table, answer_columns[0], which.group(1)))
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
     if rows:
         return Asked("lookup", tuple(rows), column, True)
@@ -120,6 +121,14 @@ def understand(table: Table, question: str) -> Asked | None:
     if named:
         return Asked("lookup", (), column, False)
     return None
+
+
+def _names_key_column(table: Table, column: int, word: str) -> bool:
+    """Whether "which ``word``" names a column of distinct names ("Which time zone …" in a table of
+    time zones): its cell answers, not the row's label; a date or number column ("Which release
+    …" beside a release-date column) does not."""
+    return (stem(word.lower()) in header_stems(table.header[column]) and column_kind(table, column) == "text"
+            and uniqueness(table, column) >= 0.9)
 
 
 def _direction(question: str) -> str | None:

@@ -123,7 +123,7 @@ def text_around(textpage, width: float, height: float, tables: tuple[FoundTable,
             shown.add(inside)
             parts.append(f"\n{mark(inside)}\n")
     parts.extend(f"\n{mark(n)}\n" for n in range(len(tables)) if n not in shown)
-    return "\n".join(line for line in "".join(parts).splitlines() if line.strip())
+    return "\n".join(line for line in "".join(parts).split("\n") if line.strip())  # not splitlines: \x1c is a ligature
 
 
 def _text_in_bands(textpage, width: float, height: float, tables: tuple[FoundTable, ...], mark) -> str:
