@@ -28,7 +28,8 @@ class Passage(BaseModel):
 
     def section_at(self, offset: int) -> str | None:
         """The heading that character ``offset`` of the document sits under, within this passage."""
-        return next((title for start, title in reversed(self.sections) if start <= offset), self.section)
+        title = next((title for start, title in reversed(self.sections) if start <= offset), self.section)
+        return title or None  # "": text after a section that ended (a table's rows)
 
 
 class Citation(BaseModel):

@@ -91,7 +91,7 @@ class Document:
     def section_at(self, offset: int) -> str | None:
         """The heading of the section that holds character ``offset``."""
         found = self.sections_in(offset, offset)
-        return found[0][1] if found else None
+        return (found[0][1] or None) if found else None  # "": text after a section that ended
 
     def sections_in(self, start: int, end: int) -> tuple[tuple[int, str], ...]:
         """``(offset, heading)`` of the sections that ``[start, end)`` overlaps; the

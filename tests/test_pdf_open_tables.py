@@ -19,6 +19,7 @@ def test_a_table_ruled_only_across_is_kept_as_a_table_under_its_caption(tmp_path
     assert [row.cells for row in table.rows] == [tuple(r) for r in formats.RESULTS[2:]]
     text = document.text
     assert "$ reader --eval dev.jsonl" in text  # the boxed listing stays text
+    assert document.section_at(text.index(formats.LEFT_PROSE)) is None  # the prose after it is not in row 4
     # the left column (its table, the prose under it, the listing) comes whole before the right column
     assert text.index("Kestrel") < text.index(formats.LEFT_PROSE) < text.index("--eval") < text.index(
         formats.RIGHT_PROSE)

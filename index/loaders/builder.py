@@ -34,6 +34,13 @@ class TextBuilder:
             self._open_section(title)
             self._heading = title
 
+    def end_section(self) -> None:
+        """End the section the text runs in, when what follows has no heading of its own (the
+        text after a table that stood under none is not in the table's last row)."""
+        if self._sections and self._sections[-1].title:
+            self._open_section("")
+            self._heading = None
+
     def row_section(self, title: str) -> None:
         """Open the section of one table row ("prices, row 3"): it says where the row is, not
         what the text is about, so ``last_heading`` passes over it."""

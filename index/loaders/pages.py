@@ -247,6 +247,8 @@ class _Tables:
             self.builder.table(Table(self.open.title, self.open.header, tuple(self.open.rows)))
             if self.open.heading:
                 self.builder.section(self.open.heading)
+            else:
+                self.builder.end_section()
             self.open = None
 
 

@@ -95,6 +95,8 @@ def document_table(rows: list[list[str]], builder: TextBuilder, untitled: str, c
     rows_into(rows, builder, caption or heading or untitled)
     if heading:
         builder.section(heading)
+    else:
+        builder.end_section()
 
 
 @loader(".xlsx", ".xlsm")
