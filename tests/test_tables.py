@@ -254,7 +254,7 @@ def test_a_ruled_table_in_a_pdf_is_answered_from_its_row_on_its_page(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_lookup_spelled_out_whole_is_answered_from_the_table_though_prose_ranks_first(tmp_path):
+def test_a_lookup_or_count_spelled_out_is_answered_from_the_table_though_prose_ranks_first(tmp_path):
     from assistant import Assistant
 
     bot = Assistant(collection="codes", store=tmp_path / "store")
@@ -262,3 +262,5 @@ def test_a_lookup_spelled_out_whole_is_answered_from_the_table_though_prose_rank
     answer = bot.ask("What is Japan's ISO 3166 code?")  # the sentence above the table says "ISO 3166" too
     assert answer.answerer == "table" and answer.short_answer == "JP", answer.answer
     assert bot.ask("What do the names in the ISO 3166 list follow?").answerer != "table"  # no row, no column named
+    count = bot.ask("How many country codes are listed?")  # the sentence that introduces the table ranks first
+    assert count.answerer == "table" and count.short_answer == "249", count.answer

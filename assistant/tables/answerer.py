@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 CONSIDERED = 5  # passages whose tables may hold the answer
 MAX_CITED = 5  # rows cited by a count
+INTRODUCTION = 200  # characters: a passage ending this close above a table's first row introduces it
 
 
 def row_label(table: SourceTable, row: TableRow) -> str:
@@ -75,12 +76,16 @@ class TableAnswerer:
     def named_lookup(self, question: str, query: str, passages: list[Passage]) -> Answer | None:
         """When the best passage is prose, a lookup the question spells out whole — a row by
         its key and a column by its header ("What is Japan's ISO 3166 code?") — in a table
-        of the best passages' documents: a sentence about the table can outrank every row."""
+        of the best passages' documents: a sentence about the table can outrank every row.
+        A count or an extreme of a table ("How many country codes are listed?") is taken when
+        the best passage introduces that table (the text just above its first row)."""
         sources = list(dict.fromkeys(p.source for p in passages[:CONSIDERED]))
         for table in self.tables.tables_of(sources):
             asked = understand(table.table, query)
-            if asked is not None and asked.kind == "lookup" and asked.named and asked.rows \
-                    and asked.column is not None:
+            if asked is None or not asked.rows:
+                continue
+            lookup = asked.kind == "lookup" and asked.named and asked.column is not None
+            if lookup or (asked.kind in ("count", "extreme") and _introduces(passages[0], table)):
                 return _answered(table, asked, dict(question=question, rewritten_question=query,
                                                     passages=passages, answerer=self.name))
         return None
@@ -124,6 +129,13 @@ class TableAnswerer:
         marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
         return Answer(answer=f"{short} {marks}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
                       citations=citations, confidence=0.5, **base)
+
+
+def _introduces(passage: Passage, table: SourceTable) -> bool:
+    """Whether ``passage`` ends just above ``table``'s first row: its title or the sentence
+    that says what it lists."""
+    first = min((r.start for r in table.table.rows), default=None)
+    return passage.source == table.source and first is not None and 0 <= first - passage.end <= INTRODUCTION
 
 
 def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
