@@ -60,6 +60,17 @@ def test_prose_or_a_box_between_rules_is_not_a_table():
     assert tables_in(RULES, grid_like, sides) == []
 
 
+def test_a_lined_form_is_given_up_after_a_bounded_number_of_tries(monkeypatch):
+    from index.loaders import pdf_open_tables
+
+    lined = [Rule(0, 300, 14 * n) for n in range(40)]  # a rule under every line of a form
+    prose = [w for n in range(40) for w in _words("Write the name of the ship and its port of call here.", 14 * n + 2)]
+    tried = []
+    original = pdf_open_tables._table
+    monkeypatch.setattr(pdf_open_tables, "_table", lambda *args: tried.append(args) or original(*args))
+    assert tables_in(lined, prose) == [] and len(tried) <= pdf_open_tables.MAX_TRIES < 40 * 39 // 2
+
+
 @pytest.mark.slow
 def test_a_question_about_a_paper_s_table_is_answered_from_its_cells(tmp_path):
     from assistant import Assistant

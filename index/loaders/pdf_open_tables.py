@@ -25,6 +25,7 @@ SAME_END = 2.0  # points: rules whose ends lie this close frame one table
 MIN_WIDTH = 60.0  # points: a shorter rule underlines a word, it does not frame a table
 GAP = 0.6  # of the words' height: a wider gap on every line separates columns
 MAX_HEADER_LINES = 4
+MAX_TRIES = 120  # candidate tables tried on one page (each reads the words between its rules)
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,12 @@ def tables_in(rules: Sequence[Rule], words: Sequence[Word], sides: Sequence[Side
     rule, under its header's rule, down to the lowest later rule that leaves a table; the next
     table of the group starts at the rule after it."""
     found = []
+    tries = iter(range(MAX_TRIES))  # a lined form draws dozens of rules of one width and holds no table
     for group in rule_groups(rules):
         i = 0
         while i + 2 < len(group):
             ends = ((j, _table(group[i], group[i + 1], group[j], words)) for j in range(len(group) - 1, i + 1, -1)
-                    if not _boxed(group[i], group[j], sides))
+                    if not _boxed(group[i], group[j], sides) and next(tries, None) is not None)
             j, table = next(((j, t) for j, t in ends if t is not None), (i, None))
             if table is not None:
                 found.append(table)
