@@ -13,7 +13,8 @@ import unicodedata
 from pathlib import Path
 
 from assistant.errors import AssistantError
-from index.loaders.compressed import OPENERS, inner_format, is_compressed
+from index.loaders.compressed import OPENERS
+from index.loaders.registry import format_of
 
 ALLOWED_TYPES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".ods", ".csv", ".tsv", ".epub",
                  ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
@@ -40,8 +41,7 @@ def safe_name(name: str) -> str:
 
 def store_upload(source: Path, original_name: str, folder: Path, max_bytes: int = MAX_BYTES) -> Path:
     name = safe_name(original_name)
-    path = Path(name)
-    suffix = inner_format(path) if is_compressed(path) else path.suffix.lower()
+    suffix = format_of(Path(name))
     if suffix not in ALLOWED_TYPES:
         raise UploadError(f"{original_name}: files of type {suffix or '(none)'} are not accepted; "
                           f"upload {', '.join(ALLOWED_TYPES)}, or one of them compressed (.gz, .bz2, .xz)")

@@ -54,7 +54,10 @@ class Word:
 
 
 @dataclass(frozen=True)
-class OpenTable:
+class FoundTable:
+    """A table's frame in points from the page's top left, and its rows of cells (the first its
+    header); ``pdf_tables`` finds ruled grids as these too."""
+
     x0: float
     top: float
     x1: float
@@ -77,25 +80,31 @@ def rule_groups(rules: Sequence[Rule]) -> list[list[Rule]]:
     return [g for g in groups if len(g) >= 3]
 
 
-def tables_in(rules: Sequence[Rule], words: Sequence[Word], sides: Sequence[Side] = ()) -> list[OpenTable]:
+def tables_in(rules: Sequence[Rule], words: Sequence[Word], sides: Sequence[Side] = ()) -> list[FoundTable]:
     """The tables the ``rules`` frame, from the page's ``words``. In a group, a table runs from a
     rule, under its header's rule, down to the lowest later rule that leaves a table; the next
     table of the group starts at the rule after it."""
-    found = []
-    tries = iter(range(MAX_TRIES))  # a lined form draws dozens of rules of one width and holds no table
+    found, tries = [], 0  # a lined form draws dozens of rules of one width and holds no table
     for group in rule_groups(rules):
         i = 0
         while i + 2 < len(group):
-            ends = ((j, _table(group[i], group[i + 1], group[j], words)) for j in range(len(group) - 1, i + 1, -1)
-                    if not _boxed(group[i], group[j], sides) and next(tries, None) is not None)
-            j, table = next(((j, t) for j, t in ends if t is not None), (i, None))
-            if table is not None:
-                found.append(table)
-            i = j + 1
+            table, end = None, i
+            for j in range(len(group) - 1, i + 1, -1):
+                if tries >= MAX_TRIES:
+                    break
+                if _boxed(group[i], group[j], sides):
+                    continue
+                tries += 1
+                table = _table(group[i], group[i + 1], group[j], words)
+                if table is not None:
+                    found.append(table)
+                    end = j
+                    break
+            i = end + 1
     return sorted(found, key=lambda t: t.top)
 
 
-def _table(top: Rule, under_header: Rule, bottom: Rule, words: Sequence[Word]) -> OpenTable | None:
+def _table(top: Rule, under_header: Rule, bottom: Rule, words: Sequence[Word]) -> FoundTable | None:
     inside = [w for w in words if w.x0 >= top.x0 - SAME_END and w.x1 <= top.x1 + SAME_END]
     head = _lines([w for w in inside if top.y < _middle(w) < under_header.y])
     body = _lines([w for w in inside if under_header.y < _middle(w) < bottom.y])
@@ -118,7 +127,7 @@ def _table(top: Rule, under_header: Rule, bottom: Rule, words: Sequence[Word]) -
             rows.append(tuple(cells))
     if not holds_data(rows[1:]) or sum(sum(map(bool, r)) >= 2 for r in rows[1:]) < 0.5 * (len(rows) - 1):
         return None
-    return OpenTable(top.x0, top.y, top.x1, bottom.y, tuple(rows))
+    return FoundTable(top.x0, top.y, top.x1, bottom.y, tuple(rows))
 
 
 def _boxed(top: Rule, bottom: Rule, sides: Sequence[Side]) -> bool:

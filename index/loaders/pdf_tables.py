@@ -14,26 +14,13 @@ two rows and two columns with values, so a framed note or a boxed code listing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from index.loaders.pdf_open_tables import Rule, Side, Word, rule_groups, tables_in
+from index.loaders.pdf_open_tables import THIN, FoundTable, Rule, Side, Word, rule_groups, tables_in
 from index.loaders.sheets import holds_data
 
 MIN_RULES = 3  # rules each way: a table of two rows and two columns, ruled all round
-THIN = 2.0  # points: a path this narrow is a rule
 MARGIN = 0.5  # points: text this close to a table's frame is the table's
-
-
-@dataclass(frozen=True)
-class FoundTable:
-    """A table's frame in points from the page's top left, and its rows of cells."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    rows: tuple[tuple[str, ...], ...]
 
 
 def ruled(page) -> bool:
@@ -96,7 +83,7 @@ def _open_tables(page, grids: list[FoundTable]) -> list[FoundTable]:
         return []
     sides = [Side(e["x0"], e["top"], e["bottom"]) for e in (*page.lines, *page.rects) if e["x1"] - e["x0"] <= THIN]
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()]
-    return [FoundTable(t.x0, t.top, t.x1, t.bottom, t.rows) for t in tables_in(rules, words, sides)
+    return [t for t in tables_in(rules, words, sides)
             if not any(t.top < g.bottom and g.top < t.bottom and t.x0 < g.x1 and g.x0 < t.x1 for g in grids)]
 
 
@@ -105,9 +92,7 @@ def text_around(textpage, width: float, height: float, tables: tuple[FoundTable,
     two-column paper's columns one after the other), with ``mark(i)`` on a line of its own
     where table ``i``'s first character stands."""
     count = textpage.count_chars()
-    # pdfium marks a soft hyphen "\ufffe" here and "\x02" in a whole page's text, which the
-    # page cleaning rejoins
-    chars = textpage.get_text_range(0, count).replace("\ufffe", "\x02")
+    chars = textpage.get_text_range(0, count)  # its soft hyphens ("\ufffe") are rejoined by the page cleaning
     if len(chars) != count:  # characters outside the basic plane: fall back to bands of the page
         return _text_in_bands(textpage, width, height, tables, mark)
     frames = [(t.x0 - MARGIN, height - t.bottom - MARGIN, t.x1 + MARGIN, height - t.top + MARGIN) for t in tables]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from urllib.parse import unquote
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from index.documents import Document
 from index.errors import LoadError, UnsupportedFileError
@@ -60,8 +60,7 @@ def names_shown(pages: Iterable[Path]) -> set[str]:
                 head = handle.read(PAGE_BYTES).decode("utf-8", "replace")
         except OSError:
             continue
-        named.update(unquote(m.group(1)).split("#")[0].split("?")[0].rsplit("/", 1)[-1].lower()
-                     for m in _REFERENCE.finditer(head))
+        named.update(PurePosixPath(unquote(urlsplit(m.group(1)).path)).name.lower() for m in _REFERENCE.finditer(head))
     return named
 
 

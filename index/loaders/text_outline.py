@@ -30,11 +30,9 @@ def outline(text: str) -> tuple[str, tuple[Section, ...]]:
     lines = text.splitlines(keepends=True)
     headings = _headings(lines)
     titles = {_key(lines[i]) for i in headings}
-    dropped = {i for i in headings if headings[i] == "underlined"}
-    dropped |= {i + 1 for i in headings if headings[i] == "underlined"}
-    dropped |= {i - 1 for i in headings if headings[i] == "underlined" and i > 0 and _UNDERLINE.match(lines[i - 1])}
-    dropped = {i for i in dropped if i not in headings}
-    dropped |= _contents(lines, titles, set(headings))
+    underlined = [i for i, kind in headings.items() if kind == "underlined"]
+    marks = {i + 1 for i in underlined} | {i - 1 for i in underlined if i > 0 and _UNDERLINE.match(lines[i - 1])}
+    dropped = (marks - set(headings)) | _contents(lines, titles, set(headings))
     kept, sections, length = [], [], 0
     for i, line in enumerate(lines):
         if i in dropped:
