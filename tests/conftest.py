@@ -140,8 +140,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def spawn(args: list[str], log: Path, **options):
+    """Start a server process whose output goes to ``log``, so a failed start can show why."""
+    import subprocess
+
+    handle = log.open("wb")
+    process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, **options)
+    handle.close()
+    process.log = log
+    return process
+
+
+def _tail(process, lines: int = 25) -> str:
+    log = getattr(process, "log", None)
+    if log is None or not log.exists():
+        return "(its output was not kept)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
 def wait_for_port(port: int, process, timeout: float = 240.0) -> None:
-    """Wait until something listens on ``port``; fail early if ``process`` exits."""
+    """Wait until something listens on ``port``; fail early, with the process's output, if it exits."""
     import time
 
     deadline = time.time() + timeout
@@ -150,9 +168,10 @@ def wait_for_port(port: int, process, timeout: float = 240.0) -> None:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
-            assert process.poll() is None, f"{process.args[:3]} exited with {process.returncode}"
+            if process.poll() is not None:
+                pytest.fail(f"{process.args[:3]} exited with {process.returncode}:\n{_tail(process)}")
             time.sleep(0.3)
-    pytest.fail(f"nothing listened on port {port} within {timeout:.0f} s")
+    pytest.fail(f"nothing listened on port {port} within {timeout:.0f} s:\n{_tail(process)}")
 
 
 def run_concurrently(work, items) -> tuple[dict, list]:
@@ -187,8 +206,7 @@ def chroma_server(tmp_path_factory):
         chroma = shutil.which("chroma")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(data), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn([str(chroma), "run", "--path", str(data), "--port", str(port)], data.parent / "chroma-server.log")
     wait_for_port(port, process, timeout=60)
     yield port
     process.terminate()

@@ -1,6 +1,5 @@
 """The minimal app: escaping of document text and a served page."""
 
-import subprocess
 import sys
 import time
 import urllib.request
@@ -8,7 +7,7 @@ import urllib.request
 import pytest
 
 from assistant.types import Answer, Citation, Passage
-from conftest import ROOT, free_port, run_concurrently, wait_for_port
+from conftest import ROOT, free_port, run_concurrently, spawn, wait_for_port
 
 
 def test_sources_panel_escapes_document_html_and_highlights_the_quote():
@@ -57,9 +56,9 @@ def test_sources_panel_shows_whole_sentences_around_the_quote_and_the_section():
 def served_app(tmp_path_factory):
     port = free_port()
     began = time.perf_counter()
-    process = subprocess.Popen(
+    process = spawn(
         [sys.executable, str(ROOT / "app.py"), "--store", str(tmp_path_factory.mktemp("app-store")), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        tmp_path_factory.mktemp("app-log") / "app.log",
     )
     url = f"http://127.0.0.1:{port}/"
     wait_for_port(port, process)

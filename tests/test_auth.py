@@ -1,22 +1,21 @@
 """With --auth on, no endpoint of the app answers without logging in."""
 
-import subprocess
 import sys
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_port
+from conftest import ROOT, free_port, spawn, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 def test_nothing_answers_without_login(tmp_path):
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--store", str(tmp_path), "--port", str(port), "--auth", "ana:s3cret-pw"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn(
+        [sys.executable, str(ROOT / "app.py"), "--store", str(tmp_path / "store"), "--port", str(port), "--auth",
+         "ana:s3cret-pw"], tmp_path / "app.log")
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_port(port, process)

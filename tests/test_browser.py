@@ -4,13 +4,12 @@ Screenshots go to test-artifacts/ for a person to look at.
 """
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_port
+from conftest import ROOT, free_port, spawn, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -23,8 +22,8 @@ def app_url(tmp_path_factory):
         pytest.skip("Debian's chromium is not installed; enable these tests with: sudo apt-get install chromium (make test does it where it can)")
     port = free_port()
     store = tmp_path_factory.mktemp("browser-store")
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],
+                    store.parent / "browser-app.log")
     wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}/"
     process.terminate()

@@ -2,13 +2,12 @@
 cited answers streamed and not, follow-ups, the key required, errors as OpenAI errors."""
 
 import os
-import subprocess
 import sys
 import urllib.request
 
 import pytest
 
-from conftest import ROOT, SAMPLE, free_port, wait_for_port
+from conftest import ROOT, SAMPLE, free_port, spawn, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 KEY = "test-key-5f1c"
@@ -22,9 +21,8 @@ def server(tmp_path_factory):
     assert not Assistant(collection="bikes", store=store).index([SAMPLE / "corpus"]).failed
     port = free_port()
     env = {**os.environ, "ASSISTANT_API_KEY": KEY, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--collection",
-                                "bikes", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--collection", "bikes",
+                     "--port", str(port)], store.parent / "serve.log", cwd=ROOT, env=env)
     wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}"
     process.terminate()

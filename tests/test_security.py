@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_port
+from conftest import ROOT, free_port, spawn, wait_for_port
 from helpers.api_client import call
 from helpers.gradio_raw import GradioSession
 
@@ -32,9 +32,8 @@ def users(store, *args, stdin=None):
 def start(store: Path, *extra: str, env: dict | None = None):
     port = free_port()
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port",
-                                str(port), *extra], cwd=ROOT, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port),
+                     *extra], store.parent / f"{store.name}-serve.log", cwd=ROOT, env=environment)
     wait_for_port(port, process)
     return process, f"http://127.0.0.1:{port}"
 

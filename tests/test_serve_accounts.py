@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_port
+from conftest import ROOT, free_port, spawn, wait_for_port
 from helpers.api_client import call
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -26,9 +26,8 @@ def served(tmp_path_factory):
     assert users(store, "add", "zoe", "--password-stdin", stdin="zoe-password\n").returncode == 0
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port",
-                                str(port), "--no-ui"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port),
+                     "--no-ui"], store.parent / "served.log", cwd=ROOT, env=env)
     wait_for_port(port, process)
     yield store, f"http://127.0.0.1:{port}"
     process.terminate()

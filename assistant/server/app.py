@@ -36,6 +36,7 @@ from assistant.server.limits import ServerLimits
 from assistant.server.openai_compat import router as openai_router
 from assistant.server.rest import router as rest_router
 from assistant.server.team import Team, Unauthorized
+from assistant.ui.launch import GRACE_S
 from index.errors import IndexingError
 
 STATUS = ((Unauthorized, 401), (NotFound, 404), (DocumentNotFound, 404), (Forbidden, 403), (Conflict, 409), (AccountError, 400),
@@ -195,5 +196,5 @@ def main(argv: list[str] | None = None) -> int:
               "that share this Chroma server must also share --database postgresql://... to agree", file=sys.stderr)
     import uvicorn
 
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=GRACE_S)
     return 0

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from assistant.sample import sample_corpus
 from assistant.uploads import PICKER_TYPES
+from assistant.ui.launch import serve
 from assistant.ui.render import CSS, answer_markdown, sources_html
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -274,8 +275,6 @@ def main(argv: list[str] | None = None) -> None:
         bot.index([sample_corpus()], progress=True)
     upload_root = bot.settings.store / "uploads"
     demo = build_app(assistants, args.collection, upload_root)
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=args.host, server_port=args.port, share=args.share, auth=parse_auth(args.auth), css=CSS,
-        allowed_paths=[], show_error=True,
-    )
+    serve(demo.queue(default_concurrency_limit=4), host=args.host, port=args.port, auth=parse_auth(args.auth),
+          css=CSS, share=args.share)
 
