@@ -23,8 +23,10 @@ from index.loaders.hyphens import Hyphens
 from index.loaders.sheets import record_rows, table_title
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
-                           # LaTeX's T1 fonts without a Unicode map: their ligatures' slots are control codes
-                           "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"})
+                           # LaTeX's T1 fonts without a Unicode map: their ligatures', quotes' and dashes'
+                           # slots are control codes
+                           "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl", "\x10": "“",
+                           "\x11": "”", "\x12": "„", "\x13": "«", "\x14": "»", "\x15": "–", "\x16": "—", "\x17": ""})
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")

@@ -5,7 +5,8 @@ pypdf 7.1 took 1.38 s for the 63 pages of the New Maintainers' Guide against
 pdfium's 0.09 s, and glued the words of justified lines together
 ("distributionarchivealreadybyusingthefollowing"); pdfium keeps the spaces and
 marks TeX's hyphenation points as soft hyphens, so words split across lines are
-rejoined exactly. The PDF's outline (bookmarks) gives the section headings, ruled
+rejoined exactly. Superscripts (reference marks, exponents) are written as they read
+(``pdf_marks``). The PDF's outline (bookmarks) gives the section headings, ruled
 tables are kept as tables (``pdf_tables``), and pages without a text layer are read by
 OCR (``index.loaders.ocr``).
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr, orientation, pages, pdf_tables
+from index.loaders import ocr, orientation, pages, pdf_marks, pdf_tables
 from index.loaders.pages import PageRead, normal, table_mark
 from index.loaders.registry import loader
 from index.pdfium import LOCK
@@ -75,7 +76,7 @@ def _page_text(path: Path, document, index: int, budget) -> tuple[PageRead, bool
         page = document[index]
         textpage = page.get_textpage()
         try:
-            text = textpage.get_text_bounded()
+            text = pdf_marks.page_text(textpage)
             has_text = len(text.strip()) >= ocr.MIN_TEXT_CHARS
             grid = has_text and pdf_tables.ruled(page)
             image = None if has_text else ocr.scan_image(path, page, index + 1, budget)

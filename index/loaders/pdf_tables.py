@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.loaders import pdf_marks
 from index.loaders.pdf_open_tables import THIN, FoundTable, Rule, Side, Word, rule_groups, tables_in
 from index.loaders.sheets import holds_data
 
@@ -91,9 +92,8 @@ def text_around(textpage, width: float, height: float, tables: tuple[FoundTable,
     """A pdfium text page's text outside ``tables``, in the page's own reading order (a
     two-column paper's columns one after the other), with ``mark(i)`` on a line of its own
     where table ``i``'s first character stands."""
-    count = textpage.count_chars()
-    chars = textpage.get_text_range(0, count)  # its soft hyphens ("\ufffe") are rejoined by the page cleaning
-    if len(chars) != count:  # characters outside the basic plane: fall back to bands of the page
+    chars = pdf_marks.marked_chars(textpage)  # its soft hyphens ("\ufffe") are rejoined by the page cleaning
+    if chars is None:  # characters outside the basic plane: fall back to bands of the page
         return _text_in_bands(textpage, width, height, tables, mark)
     frames = [(t.x0 - MARGIN, height - t.bottom - MARGIN, t.x1 + MARGIN, height - t.top + MARGIN) for t in tables]
     parts, shown = [], set()

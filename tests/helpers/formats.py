@@ -288,3 +288,22 @@ def write_word_manual(path: Path) -> Path:
     document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
     document.save(str(path))
     return path
+
+
+PAPER_BODY = ("The basic reproduction number of SARS was estimated at 2.7<super>3-5</super>, and the incubation "
+              "period lasted five days on average<super>1</super>. Hand hygiene reduces transmission<super>6</super>"
+              "in households. The dose was 10<super>-3</super> mg per kg, the ward covered 40 m<super>2</super> in "
+              "all, and CO<sub>2</sub> and H<sub>2</sub>O were measured in the 21<super>st</super> week.")
+
+
+def write_paper_with_marks(path: Path) -> Path:
+    """A paper's page whose reference and footnote marks, exponents and subscripts are
+    set smaller and raised or lowered, with a footnote at its foot."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    styles = getSampleStyleSheet()
+    footnote = Paragraph("<super>1</super>Measured from exposure to the onset of symptoms.", styles["Normal"])
+    footnote.style = footnote.style.clone("footnote", fontSize=8, leading=10)
+    SimpleDocTemplate(str(path)).build([Paragraph(PAPER_BODY, styles["Normal"]), Spacer(1, 500), footnote])
+    return path
