@@ -55,6 +55,24 @@ def test_a_key_in_a_column_of_distinct_values_beats_the_same_value_elsewhere():
     assert [r.cells[1] for r in asked.rows] == ["nuts"]
 
 
+SEASON = table("Seasonal results", ("Measure", "Sensor", "Calendar (mm)"),
+               ("Water use (mm)", "412", "535"), ("Blossom-end rot (%)", "2.1", "4.6"),
+               ("Irrigation events", "38", "71"), ("Site (TF)", "7", "8"))
+
+
+def test_a_number_is_given_with_the_unit_its_row_or_column_names():
+    from assistant.tables.answerer import with_unit
+    from index.extras import SourceTable
+
+    source = SourceTable("paper.pdf", 0, SEASON)
+    water, rot, events, site = SEASON.rows
+    assert with_unit(source, water, 1) == "412 mm"
+    assert with_unit(source, rot, 1) == "2.1%"
+    assert with_unit(source, events, 1) == "38"  # no unit named
+    assert with_unit(source, events, 2) == "71 mm"  # the column's header names it
+    assert with_unit(source, site, 1) == "7"  # a code in brackets is not a unit
+
+
 ZONES = table("Time zones of Argentina and Antarctica", ("Codes", "Coordinates", "Time zone", "Comments"),
               ("AR", "-5448-06818", "America/Argentina/Ushuaia", "Tierra del Fuego (TF)"),
               ("AR", "-3436-05827", "America/Argentina/Buenos_Aires", "Buenos Aires (BA, CF)"),

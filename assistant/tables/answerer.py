@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CONSIDERED = 5  # passages whose tables may hold the answer
 MAX_CITED = 5  # rows cited by a count
 INTRODUCTION = 200  # characters: a passage ending this close above a table's first row introduces it
+NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+UNIT = re.compile(r"\(\s*(%|[a-zµ°$€£][a-zA-Z/°µ $€£²³⁻¹]{0,19})\s*\)\s*$")  # "(mm)", "(kg per plant)", not "(TF)"
 
 
 def row_label(table: SourceTable, row: TableRow) -> str:
@@ -46,6 +48,20 @@ def row_label(table: SourceTable, row: TableRow) -> str:
                 return f"{first} ({value})"
             break
     return first or next((c for c in row.cells if c), "")
+
+
+def with_unit(table: SourceTable, row: TableRow, column: int) -> str:
+    """The cell, and when it is a bare number, the unit its column's header or its row's
+    label gives in brackets ("Water use (mm)": "535 mm"; "Blossom-end rot (%)": "4.6%")."""
+    value = cell(row, column)
+    if not NUMBER.fullmatch(value):
+        return value
+    for named in (table.table.header[column], cell(row, 0)):
+        found = UNIT.search(named)
+        if found:
+            unit = found.group(1).strip()
+            return f"{value}{unit}" if unit == "%" else f"{value} {unit}"
+    return value
 
 
 class TableAnswerer:
@@ -170,7 +186,7 @@ def _answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
                       short_answer=short, citations=citations, confidence=0.9, **base)
     row = rows[0]
     quote = table.table.record(row)
-    short = cell(row, asked.column) if asked.column is not None else row_label(table, row)
+    short = with_unit(table, row, asked.column) if asked.column is not None else row_label(table, row)
     if not short:
         column = table.table.header[asked.column] if asked.column is not None else "it"
         return Answer(answer=f"{decline_message(base['question'])} Row {row.number} of “{table.table.title}” "
