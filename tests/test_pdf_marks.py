@@ -36,3 +36,10 @@ def test_a_mark_is_written_by_what_it_follows():
 def test_a_mark_after_a_short_word_is_a_reference_not_an_exponent():
     assert written("2", "in 2020 and", " ") == " [2]"
     assert written("3", "this is a", " ") == " [3]"
+
+
+def test_a_small_number_raised_after_a_small_number_is_a_power():
+    assert written("31", "the constant value 2 ", " ") == "³¹"
+    assert written("6", "about 10", " ") == "⁶"
+    assert written("3", "estimated at 2.7", ",") == " [3]"
+    assert written("4", "first seen in 2020", ".") == " [4]"

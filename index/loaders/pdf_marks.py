@@ -25,7 +25,7 @@ SMALLER = 0.85  # a superscript's size is at most this share of its text's
 RAISED = 0.2  # its baseline lies at least this share of the text's size above the text's
 WORD_GAP = 0.25  # a gap wider than this share of the text's size between two characters is a space
 SAME_LINE = 0.7  # baselines closer than this share of the text's size are one line (lines lie over 1.0 apart)
-LOOK = 8  # how many characters back (or on) its text's character may lie
+LOOK = 8  # how many characters back (or on) its text's character may lie (on the same baseline give or take)
 CITATION = re.compile(r"[\d\s,;\-–—−]*\d[\d\s,;\-–—−]*")
 EXPONENT = re.compile(r"[-−–+]?\d{1,2}")
 SUPERSCRIPT = str.maketrans("0123456789-−–+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻⁻⁺")
@@ -33,6 +33,7 @@ DEGREE = frozenset("◦∘°o")
 UNITS = frozenset("m cm mm km nm µm μm s ms g kg mg µg μg l L ml mL mol Pa N J W K Hz h ft in yd mi".split())
 NOT_SYMBOLS = frozenset("aI")  # one-letter words, not symbols
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+SMALL_BASE = re.compile(r"\d{1,2}")  # "2³¹", "10⁶": a power; after "2.7" or "2020" a mark is a reference
 
 
 def page_text(textpage) -> str:
@@ -82,18 +83,27 @@ class Glyphs:
 
     def raised(self, i: int) -> bool:
         """Whether character ``i`` is set smaller than, and above, the text beside it on its line."""
+        return self._shifted(i) > 0
+
+    def lowered(self, i: int) -> bool:
+        """Whether character ``i`` is set smaller than, and below, the text beside it (a subscript)."""
+        return self._shifted(i) < 0
+
+    def _shifted(self, i: int) -> int:
+        """1 for a small character set above the text beside it on its line, -1 below, else 0."""
         chars, sizes = self.chars, self.sizes
         if sizes[i] <= 0 or sizes[i] > SMALLER * self._largest or not chars[i].strip():
-            return False
+            return 0
         if all(sizes[j] == sizes[i] for j in (i - 1, i + 1) if 0 <= j < len(chars)):
-            return False  # inside a run of its own size: its run's ends decide (``same_run``)
+            return 0  # inside a run of its own size: its run's ends decide (``same_run``)
         for step in (-1, 1):  # the text before it; at a line's start, the text after it
             for j in range(i + step, i + step * (LOOK + 1), step):
-                if not 0 <= j < len(chars) or chars[j] in "\r\n":
+                if not 0 <= j < len(chars):
                     break
                 if chars[j].strip() and sizes[i] <= SMALLER * sizes[j] and abs(self.base(i) - self.base(j)) < sizes[j]:
-                    return self.base(i) - self.base(j) >= RAISED * sizes[j]
-        return False
+                    shift = self.base(i) - self.base(j)
+                    return 1 if shift >= RAISED * sizes[j] else -1 if shift <= -RAISED * sizes[j] else 0
+        return 0
 
 
 def _join_shifted_lines(glyphs: Glyphs, out: list[str]) -> None:
@@ -122,9 +132,11 @@ def _write_superscripts(glyphs: Glyphs, out: list[str]) -> None:
         while end + 1 < count and (raised[end + 1] or glyphs.same_run(i, end + 1)
                                    or (chars[end + 1] == " " and end + 2 < count and raised[end + 2])):
             end += 1
-        before = "".join(out[max(0, i - 200) : i]).rsplit("\n", 1)[-1]
-        after = "".join(out[end + 1 : end + 4]).lstrip("\r\n")
-        out[i : end + 1] = [written(chars[i : end + 1], before, after)] + [""] * (end - i)
+        following = next((j for j in range(end + 1, min(end + 5, count)) if chars[j].strip()), None)
+        if following is None or not glyphs.lowered(following):  # over a subscript: a fraction ("½"), as it is
+            before = "".join(out[max(0, i - 200) : i]).rsplit("\n", 1)[-1]
+            after = "".join(out[end + 1 : end + 4]).lstrip("\r\n")
+            out[i : end + 1] = [written(chars[i : end + 1], before, after)] + [""] * (end - i)
         i = end + 1
 
 
@@ -136,7 +148,8 @@ def written(run: str, before: str, after: str) -> str:
     previous = words[-1] if words and last and not last.isspace() else ""
     if mark in DEGREE and previous[-1:].isdigit():
         return "°"
-    if EXPONENT.fullmatch(mark) and _takes_exponent(previous, words[-2] if len(words) > 1 else ""):
+    if EXPONENT.fullmatch(mark) and (_takes_exponent(previous, words[-2] if len(words) > 1 else "")
+                                     or (words and SMALL_BASE.fullmatch(words[-1]))):
         return mark.translate(SUPERSCRIPT)
     if CITATION.fullmatch(mark):
         text = "[" + re.sub(r"\s*[-–—−]\s*", "–", mark) + "]"
@@ -145,8 +158,8 @@ def written(run: str, before: str, after: str) -> str:
 
 
 def _takes_exponent(previous: str, earlier: str) -> bool:
-    """``10``, a one-letter symbol, or a unit after a number ("12 m", "m/s")."""
-    if previous == "10" or (len(previous) == 1 and previous.isalpha() and previous not in NOT_SYMBOLS):
+    """A one-letter symbol, or a unit after a number ("12 m", "m/s")."""
+    if (len(previous) == 1 and previous.isalpha() and previous not in NOT_SYMBOLS):
         return True
     unit = previous.rsplit("/", 1)[-1]
     return unit in UNITS and ("/" in previous or bool(NUMBER.fullmatch(earlier)))
