@@ -19,6 +19,7 @@ def test_marks_exponents_and_subscripts_of_a_pdf_read_as_they_are_meant(tmp_path
     assert "40 m² in all" in text
     assert "CO2 and H2O were measured in the 21st week" in text
     assert "[1] Measured from exposure" in text  # the footnote, under its mark
+    assert document.section_at(text.index("The dose was")) == "Abstract"  # a paper's unnumbered heading
 
 
 def test_a_mark_is_written_by_what_it_follows():

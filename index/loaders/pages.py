@@ -31,6 +31,8 @@ ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
 NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^.!?:;,]{2,70}$")
+# the sections a paper heads without a number, alone on their line
+PAPER_HEADING = re.compile(r"^(?:abstract|keywords|acknowledge?ments?|references|bibliography|appendix(?: [a-z])?)$", re.I)
 EDGE_NUMBER = re.compile(r"^\S.{0,80}\s(\d{1,4})(?:\s*/\s*\d{1,4})?$")  # "5.12. Package Salvaging 53"
 FOOT_NUMBER = re.compile(r"^(\d{1,4})\s+\S.{0,80}$")  # "54 Chapter 5. Managing Packages", at a page's foot only
 CAPTION = re.compile(r"^(?:Table|Tab\.)\s+[\dIVX]+(?:\.\d+)?[.:]?\s+\S")  # "Table 2: Results …", "Tab. 3. …"
@@ -106,9 +108,10 @@ def _dehyphenate(lines: list[str], hyphens: Hyphens) -> list[str]:
 
 
 def _is_heading(line: str, headings: set[str] | None) -> bool:
-    """A line the outline names; without an outline, a numbered title ("2.1 Choose your program")."""
+    """A line the outline names; without an outline, a numbered title ("2.1 Choose your program") or
+    a paper's unnumbered one ("Abstract", "References")."""
     if headings is None:
-        return bool(NUMBERED_HEADING.match(line))
+        return bool(NUMBERED_HEADING.match(line) or PAPER_HEADING.match(line))
     said = normal(line)
     return said in headings or any(said.endswith(" " + h) for h in headings if len(line) < len(h) + 12)
 

@@ -297,13 +297,15 @@ PAPER_BODY = ("The basic reproduction number of SARS was estimated at 2.7<super>
 
 
 def write_paper_with_marks(path: Path) -> Path:
-    """A paper's page whose reference and footnote marks, exponents and subscripts are
-    set smaller and raised or lowered, with a footnote at its foot."""
+    """A paper's page, its text under an unnumbered "Abstract", whose reference and footnote
+    marks, exponents and subscripts are set smaller and raised or lowered, with a footnote
+    at its foot."""
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
     footnote = Paragraph("<super>1</super>Measured from exposure to the onset of symptoms.", styles["Normal"])
     footnote.style = footnote.style.clone("footnote", fontSize=8, leading=10)
-    SimpleDocTemplate(str(path)).build([Paragraph(PAPER_BODY, styles["Normal"]), Spacer(1, 500), footnote])
+    SimpleDocTemplate(str(path)).build([Paragraph("Abstract", styles["Heading2"]), Paragraph(PAPER_BODY, styles["Normal"]),
+                                        Spacer(1, 460), footnote])
     return path
