@@ -25,7 +25,7 @@ SMALLER = 0.85  # a superscript's size is at most this share of its text's
 RAISED = 0.2  # its baseline lies at least this share of the text's size above the text's
 WORD_GAP = 0.25  # a gap wider than this share of the text's size between two characters is a space
 SAME_LINE = 0.7  # baselines closer than this share of the text's size are one line (lines lie over 1.0 apart)
-LOOK = 8  # how many characters back (or on) its text's character may lie (on the same baseline give or take)
+LOOK = 8  # how many characters back (or on) its text's character may lie, on its line
 CITATION = re.compile(r"[\d\s,;\-–—−]*\d[\d\s,;\-–—−]*")
 EXPONENT = re.compile(r"[-−–+]?\d{1,2}")
 SUPERSCRIPT = str.maketrans("0123456789-−–+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻⁻⁺")
@@ -68,6 +68,7 @@ class Glyphs:
         self.sizes = [raw.FPDFText_GetFontSize(textpage.raw, i) for i in range(len(chars))]
         self._largest = max(self.sizes, default=0.0)
         self._bases: dict[int, float] = {}
+        self.joined: set[int] = set()  # the characters of line breaks pdfium made within a line
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
 
     def base(self, i: int) -> float:
@@ -98,7 +99,7 @@ class Glyphs:
             return 0  # inside a run of its own size: its run's ends decide (``same_run``)
         for step in (-1, 1):  # the text before it; at a line's start, the text after it
             for j in range(i + step, i + step * (LOOK + 1), step):
-                if not 0 <= j < len(chars):
+                if not 0 <= j < len(chars) or (chars[j] in "\r\n" and j not in self.joined):
                     break
                 if chars[j].strip() and sizes[i] <= SMALLER * sizes[j] and abs(self.base(i) - self.base(j)) < sizes[j]:
                     shift = self.base(i) - self.base(j)
@@ -118,6 +119,7 @@ def _join_shifted_lines(glyphs: Glyphs, out: list[str]) -> None:
             gap = glyphs.textpage.get_charbox(after)[0] - glyphs.textpage.get_charbox(before)[2]
             if gap >= -1:
                 out[k], out[k + 1] = (" " if gap > WORD_GAP * sizes[after] else ""), ""
+                glyphs.joined.update((k, k + 1))
 
 
 def _write_superscripts(glyphs: Glyphs, out: list[str]) -> None:

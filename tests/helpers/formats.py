@@ -304,8 +304,9 @@ def write_paper_with_marks(path: Path) -> Path:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
-    footnote = Paragraph("<super>1</super>Measured from exposure to the onset of symptoms.", styles["Normal"])
-    footnote.style = footnote.style.clone("footnote", fontSize=8, leading=10)
+    small = styles["Normal"].clone("footnote", fontSize=8, leading=10)
+    notes = [Paragraph("*Institute of Horticultural Engineering.", small),
+             Paragraph("<super>1</super>Measured from exposure to the onset of symptoms.", small)]
     SimpleDocTemplate(str(path)).build([Paragraph("Abstract", styles["Heading2"]), Paragraph(PAPER_BODY, styles["Normal"]),
-                                        Spacer(1, 460), footnote])
+                                        Spacer(1, 450), *notes])
     return path
