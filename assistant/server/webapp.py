@@ -67,21 +67,16 @@ def login_check(accounts: Accounts, accounts_throttle: LoginThrottle, address_th
 
 def mount(app, team, fixed: tuple[str, str] | None, limits):
     """Mount the team app at ``/`` and switch its login on per request."""
-    import gradio as gr
     from starlette.routing import Mount
 
+    from assistant.ui.launch import mounted
     from assistant.ui.render import CSS
     from assistant.ui.team import build_team_app
 
     demo = build_team_app(team, limits)
     login = login_check(team.accounts, LoginThrottle(limits.login_failures, limits.login_backoff_s),
                         LoginThrottle(limits.login_failures * 4, limits.login_backoff_s))
-    app = gr.mount_gradio_app(app, demo.queue(default_concurrency_limit=4), path="/", auth=login, css=CSS,
-                              max_file_size=limits.body_bytes)
-    # Gradio refuses files that its upload route did not store only for launched apps
-    # (``processing_utils._check_allowed`` tests ``has_launched``); a mounted app is served
-    # just the same, so it must be checked the same.
-    demo.has_launched = True
+    app = mounted(app, demo.queue(default_concurrency_limit=4), auth=login, css=CSS, max_file_size=limits.body_bytes)
     gradio_app = next(r.app for r in app.routes if isinstance(r, Mount) and r.path == "")
     gradio_app.tokens = Sessions(team.accounts)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.answerers.base import decline_message
 from assistant.errors import LLMError, SqlRefused
 from assistant.tables import sql
-from assistant.tables.match import header_stems
+from assistant.tables.match import as_number, header_stems
 from assistant.tables.question import Asked, cell, column_kind, understand
 from assistant.types import Answer, Citation, Passage
 from index.documents import TableRow
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 CONSIDERED = 5  # passages whose tables may hold the answer
 MAX_CITED = 5  # rows cited by a count
 INTRODUCTION = 200  # characters: a passage ending this close above a table's first row introduces it
-NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 UNIT = re.compile(r"\(\s*(%|[a-zµ°$€£][a-zA-Z/°µ $€£²³⁻¹]{0,19})\s*\)\s*$")  # "(mm)", "(kg per plant)", not "(TF)"
 
 
@@ -54,7 +53,7 @@ def with_unit(table: SourceTable, row: TableRow, column: int) -> str:
     """The cell, and when it is a bare number, the unit its column's header or its row's
     label gives in brackets ("Water use (mm)": "535 mm"; "Blossom-end rot (%)": "4.6%")."""
     value = cell(row, column)
-    if not NUMBER.fullmatch(value):
+    if as_number(value) is None:
         return value
     for named in (table.table.header[column], cell(row, 0)):
         found = UNIT.search(named)

@@ -21,15 +21,22 @@ def serve(demo, *, host: str, port: int, auth: tuple[str, str] | None, css: str,
         demo.launch(server_name=host, server_port=port, share=True, auth=auth, css=css, allowed_paths=[],
                     show_error=True)
         return
-    import gradio as gr
     import uvicorn
     from fastapi import FastAPI
 
-    app = gr.mount_gradio_app(FastAPI(docs_url=None, redoc_url=None, openapi_url=None), demo, path="/", auth=auth,
-                              css=css, allowed_paths=[], show_error=True)
-    # Gradio refuses files that its upload route did not store only for launched apps
-    # (``processing_utils._check_allowed`` tests ``has_launched``); a mounted app must be
-    # checked the same.
-    demo.has_launched = True
+    app = mounted(FastAPI(docs_url=None, redoc_url=None, openapi_url=None), demo, auth=auth, css=css,
+                  allowed_paths=[], show_error=True)
     print(f"* Running on local URL:  http://{host}:{port}", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACE_S)
+
+
+def mounted(app, demo, **options):
+    """``app`` with ``demo`` mounted at ``/`` (``gr.mount_gradio_app``'s ``options``)."""
+    import gradio as gr
+
+    app = gr.mount_gradio_app(app, demo, path="/", **options)
+    # Gradio refuses files that its upload route did not store only for launched apps
+    # (``processing_utils._check_allowed`` tests ``has_launched``); a mounted app is served
+    # just the same, so it must be checked the same.
+    demo.has_launched = True
+    return app
