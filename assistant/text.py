@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from index.terms import STOPWORDS, stem, words
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n+")
+WRAPPED_LINE = 40  # characters: text is wrapped at 60 to 80, a list's items are shorter
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt vs etc e.g i.e a.m p.m no fig inc ltd co corp gen gov sen rep lt col capt "
     "u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ".split()
@@ -33,6 +34,8 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
         following = text[match.end() : match.end() + 1]
         if match.group().strip() and following and following.islower():
             continue
+        if match.group() == "\n" and _wrapped(text, match.start(), match.end()):
+            continue
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
@@ -45,6 +48,20 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
         if e > s:
             result.append(Sentence(s + offset, e + offset, text[s:e]))
     return result
+
+
+def _wrapped(text: str, newline: int, after: int) -> bool:
+    """A line break inside a sentence of hard-wrapped text ("which is\n   necessary for"): the line
+    is as long as wrapped lines are, does not end a clause, and the next one goes on in lower case
+    (short lines in lower case are a list's items: "flour\nsugar")."""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
+    following = text[after : after + 80].lstrip(" \t")[:1]
+    return len(line) >= WRAPPED_LINE and line[-1] not in ".!?…:;" and following.islower()
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks of hard wrapping (``_wrapped``) and their indents read as spaces."""
+    return re.sub(r"[ \t]*\n[ \t]*", lambda m: " " if _wrapped(text, m.start(), m.end()) else m.group(), text)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

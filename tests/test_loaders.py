@@ -58,3 +58,19 @@ def test_unsupported_extension_lists_what_is_supported(tmp_path):
     path.write_bytes(b"ID3")
     with pytest.raises(UnsupportedFileError, match=r"song\.mp3.*unsupported file type '\.mp3'.*\.pdf.*\.png"):
         load(path)
+
+
+def test_a_pdf_is_titled_by_its_metadata_else_by_the_largest_type_on_its_first_page(tmp_path):
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    story = [Paragraph("Drip irrigation of greenhouse tomatoes", styles["Title"]),
+             Paragraph("M. Okafor and J. Haverkamp", styles["Heading3"]),
+             Paragraph("We measured the water use of tomato plants over two seasons. " * 6, styles["Normal"])]
+    SimpleDocTemplate(str(tmp_path / "paper.pdf")).build(list(story))  # reportlab's metadata title: "untitled"
+    SimpleDocTemplate(str(tmp_path / "named.pdf"), title="named").build(list(story))
+    SimpleDocTemplate(str(tmp_path / "manual.pdf"), title="AquaFlow 300 Owner's Manual").build(list(story))
+    assert load(tmp_path / "paper.pdf")[0].title == "Drip irrigation of greenhouse tomatoes"  # not the authors
+    assert load(tmp_path / "named.pdf")[0].title == "Drip irrigation of greenhouse tomatoes"  # a file name says nothing
+    assert load(tmp_path / "manual.pdf")[0].title == "AquaFlow 300 Owner's Manual"

@@ -50,6 +50,28 @@ def test_gives_the_short_answer_first_then_the_cited_sentence_that_holds_it():
     assert result.to_json()["short_answer"] == "Clara Hughes"
 
 
+def test_a_hard_wrapped_sentence_is_quoted_whole_and_shown_on_one_line():
+    """A plain-text manual wraps its lines at 72 characters: a line break inside a sentence
+    does not end it, and a list's items stay apart."""
+    text = ("You will need these tools:\n"
+            "   * fakeroot - this utility lets you emulate being root, which is\n"
+            "     necessary for some parts of the build process.\n"
+            "   * gnupg - a tool that signs packages.\n")
+    reader = ScriptedReader({"emulate": ("fakeroot", 4.0)})
+    result = answerer(reader).answer("Which utility lets you emulate being root?", [passage(text, "guide.txt")])
+    quote = result.citations[0].quote
+    assert quote.startswith("* fakeroot") and quote.endswith("the build process.") and "gnupg" not in quote
+    assert text[result.citations[0].start - 100 : result.citations[0].end - 100] == quote  # verbatim, offsets exact
+    assert "which is necessary for some parts" in result.answer
+
+
+def test_short_lines_in_lower_case_are_a_lists_items_not_a_wrapped_sentence():
+    from assistant.text import sentences
+
+    assert [s.text for s in sentences("Pack these\n\nflour\nsugar\n\nThen go.")] == ["Pack these", "flour", "sugar",
+                                                                                   "Then go."]
+
+
 def test_a_short_answer_that_is_most_of_its_sentence_is_given_once():
     text = "The lamp burned whale oil until 1921."
     reader = ScriptedReader({"lamp": ("The lamp burned whale oil until 1921", 4.0)})

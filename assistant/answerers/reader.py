@@ -27,7 +27,7 @@ from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
 from assistant.reader.runtime import DEFAULT_BACKEND, onnx_export, shipped_weights, weights_folder
-from assistant.text import balanced
+from assistant.text import balanced, unwrapped
 from assistant.types import Answer, Citation, Passage
 from index.terms import terms
 
@@ -180,7 +180,8 @@ class ReaderAnswerer:
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
                             start=quote.start, end=quote.end, quote=quote.text)
         # A short answer that is most of its sentence says nothing the quote does not.
-        text = f"{quote.text} [1]" if len(short) >= 0.6 * len(quote.text) else f"{short} — “{quote.text}” [1]"
+        said = unwrapped(quote.text)
+        text = f"{said} [1]" if len(short) >= 0.6 * len(said) else f"{short} — “{said}” [1]"
         return Answer(answer=text, declined=False, citations=[citation], short_answer=short,
                       confidence=confidence, **base)
 

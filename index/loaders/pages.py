@@ -179,7 +179,7 @@ def _with_uncertain(document: Document, words: dict[int, tuple[str, ...]]) -> Do
     return replace(document, uncertain=tuple(spans)) if spans else document
 
 
-def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> Document:
+def _build(source: str, read: list[PageRead], outline: dict[int, set[str]], title: str) -> Document:
     pages = [_lines(r.text) for r in read]
     hyphens = Hyphens(pages)
     furniture = _furniture(pages) if len(pages) >= 3 else set()
@@ -203,7 +203,7 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]]) -> D
             builder.heading(text) if kind == "heading" else builder.line(text)
             before = text
     tables.close()
-    return builder.build(source)
+    return builder.build(source, title)
 
 
 def _caption(text: str | None) -> str | None:
@@ -257,9 +257,10 @@ class _Tables:
             self.open = None
 
 
-def document(source: str, read: Sequence[PageRead], outline: dict[int, set[str]] | None = None) -> Document:
-    """``read``'s pages, numbered from 1, as one cleaned document; ``outline`` maps a page's
-    index to the headings that start on it."""
+def document(source: str, read: Sequence[PageRead], outline: dict[int, set[str]] | None = None,
+             title: str = "") -> Document:
+    """``read``'s pages, numbered from 1, as one cleaned document titled ``title``; ``outline``
+    maps a page's index to the headings that start on it."""
     read = _repaired(read)
-    built = _build(source, read, outline or {})
+    built = _build(source, read, outline or {}, title)
     return _with_uncertain(built, {i + 1: r.uncertain for i, r in enumerate(read) if r.uncertain})

@@ -6,7 +6,8 @@ pdfium's 0.09 s, and glued the words of justified lines together
 ("distributionarchivealreadybyusingthefollowing"); pdfium keeps the spaces and
 marks TeX's hyphenation points as soft hyphens, so words split across lines are
 rejoined exactly. Superscripts (reference marks, exponents) are written as they read
-(``pdf_marks``). The PDF's outline (bookmarks) gives the section headings, ruled
+(``pdf_marks``). The title is the metadata's or the first page's largest type
+(``pdf_title``), the PDF's outline (bookmarks) gives the section headings, ruled
 tables are kept as tables (``pdf_tables``), and pages without a text layer are read by
 OCR (``index.loaders.ocr``).
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from index.documents import Document
 from index.errors import LoadError
-from index.loaders import ocr, orientation, pages, pdf_marks, pdf_tables
+from index.loaders import ocr, orientation, pages, pdf_marks, pdf_tables, pdf_title
 from index.loaders.pages import PageRead, normal, table_mark
 from index.loaders.registry import loader
 from index.pdfium import LOCK
@@ -60,12 +61,25 @@ def load_pdf(path: Path, source: str) -> list[Document]:
             read[index] = _around_tables(document, index, tables)
         with LOCK:
             outline = _outline(document)
+            title = pdf_title.metadata_title(document, path) or _first_page_title(document)
     finally:
         with LOCK:
             document.close()
     if not any(r.text.strip() for r in read):
         raise LoadError(path, "the PDF has no text on any page; nothing to index")
-    return [pages.document(source, read, outline)]
+    return [pages.document(source, read, outline, title)]
+
+
+def _first_page_title(document) -> str:
+    page = document[0]
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        chars = textpage.get_text_range(0, count)
+        return pdf_title.largest_type(chars, pdf_marks.Glyphs(textpage, chars).sizes) if len(chars) == count else ""
+    finally:
+        textpage.close()
+        page.close()
 
 
 def _page_text(path: Path, document, index: int, budget) -> tuple[PageRead, bool]:
