@@ -61,7 +61,7 @@ def load_pdf(path: Path, source: str) -> list[Document]:
             read[index] = _around_tables(document, index, tables)
         with LOCK:
             outline = _outline(document)
-            title = pdf_title.metadata_title(document, path) or _first_page_title(document)
+            title = pdf_title.metadata_title(document, path) or (_first_page_title(document) if count else "")
     finally:
         with LOCK:
             document.close()
