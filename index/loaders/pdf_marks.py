@@ -161,7 +161,7 @@ def written(run: str, before: str, after: str) -> str:
 
 def _takes_exponent(previous: str, earlier: str) -> bool:
     """A one-letter symbol, or a unit after a number ("12 m", "m/s")."""
-    if (len(previous) == 1 and previous.isalpha() and previous not in NOT_SYMBOLS):
+    if len(previous) == 1 and previous.isalpha() and previous not in NOT_SYMBOLS:
         return True
     unit = previous.rsplit("/", 1)[-1]
     return unit in UNITS and ("/" in previous or bool(NUMBER.fullmatch(earlier)))

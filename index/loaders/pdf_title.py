@@ -50,7 +50,7 @@ def largest_type(chars: str, sizes: list[float]) -> str:
     while end < len(chars):
         if chars[end].isspace():
             new_line = new_line or chars[end] in "\r\n"
-        elif sizes[end] <= SAME * body or new_line and abs(sizes[end] - sizes[first]) > (SAME - 1) * sizes[first]:
+        elif sizes[end] <= SAME * body or (new_line and abs(sizes[end] - sizes[first]) > (SAME - 1) * sizes[first]):
             break
         else:
             new_line = False
