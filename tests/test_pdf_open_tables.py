@@ -85,3 +85,18 @@ def test_a_question_about_a_paper_s_table_is_answered_from_its_cells(tmp_path):
     assert (cited.source, cited.page) == ("paper.pdf", 1) and cited.section.endswith(", row 3")
     assert bot.ask("Which reader has the highest dev set EM?").short_answer == "Osprey"
     assert bot.ask("What size is the Heron reader?").short_answer == "22M"
+
+
+def test_a_latex_table_s_ligatures_are_read_as_letters_not_as_unmapped_glyphs():
+    """pdflatex's T1 fonts carry no Unicode map: pdfminer reads "office" in a table cell as
+    "o(cid:30)ce". The fixture is ``helpers/t1-ligatures.tex`` built by pdflatex."""
+    from pathlib import Path
+
+    from index.loaders.pdf_tables import mapped
+
+    pdf = Path(__file__).parent / "helpers" / "t1-ligatures.pdf"
+    text = load_file(pdf, "t1-ligatures.pdf")[0].text
+    assert "Field: office staff; Value: difficult." in text
+    assert "Field: fluffy pillows; Value: ffl baffle." in text
+    assert "(cid:" not in text
+    assert mapped("(cid:29)u(cid:27)y (cid:200)x") == "fluffy x"

@@ -228,6 +228,33 @@ def test_an_answer_that_only_counts_what_was_asked_is_quoted_with_the_next_sente
         "The first, MVA, was attenuated by passage in chick cells.")
 
 
+ANNOUNCING = [
+    # (sentence holding the answer, the answer, question, whether the next sentence is quoted too)
+    ("AAV vector systems have a number of engaging properties [12] .", "engaging properties",
+     "What is the advantage of the AAV vector?", True),
+    ("rAd5 has been overshadowed by two clinical trial failures.", "two clinical trial failures",
+     "What is an example of failure of rAd5?", True),
+    ("rAd5 has been overshadowed by two clinical trial failures.", "two clinical trial failures",
+     "How many trials failed?", False),
+    ("Send it to your office with two recent pay slips.", "two recent pay slips", "What do I send with it?", False),
+    ("Relaxants are used to reduce spasticity in a variety of neurological conditions.",
+     "to reduce spasticity in a variety of neurological conditions", "When are relaxants used?", False),
+    ("Several vectors have been tried in the clinic, with mixed results.", "mixed results",
+     "How did the vectors do?", False),
+]
+
+
+@pytest.mark.parametrize("sentence, answer, question, goes_on", ANNOUNCING)
+def test_an_answer_that_counts_things_it_does_not_name_is_quoted_with_the_next_sentence(sentence, answer, question,
+                                                                                         goes_on):
+    """A sentence ending on "a number of engaging properties" announces them; "two recent pay
+    slips" names what it counts, and a longer answer that only ends on a count says what it says."""
+    text = f"{sentence} The next sentence says what they are. Another one follows."
+    at = text.index(answer)
+    quote = quote_around(passage(text, "review.txt", start=0), at, at + len(answer), question).text
+    assert quote == (f"{sentence} The next sentence says what they are." if goes_on else sentence)
+
+
 LOAN = ("To apply, fill in form SF-424. Send it to your local office with two recent pay slips. "
         "The office replies within ten days.\n\nOther programs have other rules.")
 

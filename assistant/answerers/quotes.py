@@ -20,6 +20,15 @@ DETAILS_CHARS = 500  # how much of what a sentence ending with a colon announces
 CONVERSATION_WORDS = 25
 COUNT_WORDS = frozenset("two three four five six seven eight nine ten several various many some few number of a "
                         "the following different multiple".split())
+# A sentence that ends on an unnamed count of things ("AAV vector systems have a number of engaging
+# properties.") announces them: what they are comes next. Only quantifiers that leave the things
+# uncounted: "two recent pay slips" or "many business districts" name what they count.
+UNCOUNTED = re.compile(r"\b(?:a number of|a (?:variety|range|host|series) of|several|various|multiple|numerous)"
+                       r"((?:\s+[\w-]+){1,4})[\s.;,)\]\[\d-]*$", re.IGNORECASE)
+# An answer that opens with one of these and ends on what the question asks about counts those
+# things without saying what they are ("two clinical trial failures").
+QUANTIFIER = re.compile(r"(?:a number of|a few|several|various|many|multiple|numerous|two|three|four|five|six|seven|"
+                        r"eight|nine|ten)\b", re.IGNORECASE)
 
 
 def quote_around(passage: Passage, start: int, end: int, question: str | None = None,
@@ -34,17 +43,19 @@ def quote_around(passage: Passage, start: int, end: int, question: str | None = 
     opening, closing = covering[0], covering[-1]
     if opening and leans_on_previous(split[opening].text):  # "It opened in 2019." is quoted with its subject
         opening -= 1
-    closing += announced(split[closing:], passage.text, passage.start, passage.text[start:end], question)
+    closing += announced(split[closing:], passage.text, passage.start, passage.text[start:end], question, (first, last))
     closing += continued(split[opening : closing + 1], split[closing + 1 :], passage.text, passage.start, min_words)
     s, e = split[opening].start, split[closing].end
     return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
 
 
-def announced(following: list[Sentence], text: str, offset: int, span: str, question: str | None) -> int:
+def announced(following: list[Sentence], text: str, offset: int, span: str, question: str | None,
+              span_at: tuple[int, int]) -> int:
     """How many sentences after ``following[0]`` it announces: the lines after a sentence
     ending with a colon ("You will need:" and the lines of its list, up to ``DETAILS_CHARS``), or the
-    next one when the answer is only a count of what the question asks about ("Two
-    vaccinia vectors were developed." for "What vaccinia vectors were developed?")."""
+    next one when the answer (at document offsets ``span_at``) only counts what the question asks
+    about ("Two vaccinia vectors" for "What vaccinia vectors were developed?") or ends its sentence
+    on a count of things it does not name ("… have a number of engaging properties.")."""
     if following[0].text.rstrip().endswith(":"):
         taken, size = 0, 0
         for before, sentence in zip(following, following[1:]):
@@ -54,9 +65,11 @@ def announced(following: list[Sentence], text: str, offset: int, span: str, ques
                 break  # the list is its lines, up to a blank line
             taken += 1
         return taken
-    if question is not None and len(following) > 1 and only_counts(span, question):
-        return 1
-    return 0
+    if question is None or len(following) < 2:
+        return 0
+    closing = closes(following[0], span_at[1])
+    return int(only_counts(span, question)
+               or closing and (ends_uncounted(following[0], *span_at) or counts_the_asked(span, question)))
 
 
 def continued(quoted: list[Sentence], following: list[Sentence], text: str, offset: int, min_words: int) -> int:
@@ -69,6 +82,34 @@ def continued(quoted: list[Sentence], following: list[Sentence], text: str, offs
             break
         size, taken, before = size + len(sentence.text.split()), taken + 1, sentence
     return taken
+
+
+def closes(sentence: Sentence, span_end: int) -> bool:
+    """The answer ending at document offset ``span_end`` ends ``sentence``, but for its
+    punctuation and reference marks ("… properties [12] .")."""
+    return not sentence.text[span_end - sentence.start :].strip(" .;,)][0123456789-\n\"'”’")
+
+
+def ends_uncounted(sentence: Sentence, span_start: int, span_end: int) -> bool:
+    """``sentence`` ends, where the answer ends, on an uncounted number of plural things
+    (``UNCOUNTED``), and the answer is those things: it starts no earlier than their count. A
+    longer answer that only ends on them ("… to reduce spasticity in a variety of neurological
+    conditions") says what it says."""
+    found = UNCOUNTED.search(sentence.text[: span_end - sentence.start].rstrip(" .;,"))
+    if found is None or span_start < sentence.start + found.start():
+        return False
+    last = found.group(1).split()[-1].lower()
+    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
+def counts_the_asked(span: str, question: str) -> bool:
+    """The answer is a count of the very things the question asks about ("two clinical trial
+    failures" for "What is an example of failure of rAd5?"): it opens with a quantifier and its
+    last word is one of the question's."""
+    said = words(span)
+    if len(said) < 2 or not QUANTIFIER.match(span.strip()) or re.search(r"\bhow (?:many|much)\b", question, re.I):
+        return False
+    return stem(said[-1]) in {stem(w) for w in words(question)}
 
 
 def only_counts(span: str, question: str) -> bool:

@@ -14,14 +14,20 @@ two rows and two columns with values, so a framed note or a boxed code listing i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from index.loaders import pdf_marks
+from index.loaders.pages import LIGATURES
 from index.loaders.pdf_open_tables import THIN, FoundTable, Rule, Side, Word, rule_groups, tables_in
 from index.loaders.sheets import holds_data
 
 MIN_RULES = 3  # rules each way: a table of two rows and two columns, ruled all round
 MARGIN = 0.5  # points: text this close to a table's frame is the table's
+# pdfminer writes a glyph it cannot map to Unicode as "(cid:N)", N the font's own code. In TeX's T1
+# fonts, which carry no Unicode map, codes below 32 are the ligatures, quotes and dashes that pdfium
+# gives as control characters ("o(cid:30)ce" is "office"): they are translated as the page's text is.
+UNMAPPED = re.compile(r"\(cid:(\d+)\)")
 
 
 def ruled(page) -> bool:
@@ -69,11 +75,24 @@ def find(path: Path, pages: set[int]) -> dict[int, tuple[FoundTable, ...]]:
 
 
 def _table(table) -> FoundTable | None:
-    rows = tuple(tuple(" ".join((cell or "").split()) for cell in row) for row in table.extract())
+    rows = tuple(tuple(" ".join(mapped(cell or "").split()) for cell in row) for row in table.extract())
     if not holds_data(rows):
         return None
     x0, top, x1, bottom = table.bbox
     return FoundTable(x0, top, x1, bottom, tuple(row for row in rows if any(row)))
+
+
+def mapped(text: str) -> str:
+    """``text`` with pdfminer's unmapped glyphs (``UNMAPPED``) as the page's text has them; one
+    with no such meaning is left out rather than kept as "(cid:N)"."""
+    def glyph(found: re.Match) -> str:
+        code = int(found.group(1))
+        if code >= 32:
+            return ""
+        spelled = chr(code).translate(LIGATURES)
+        return "" if spelled == chr(code) else spelled
+
+    return UNMAPPED.sub(glyph, text)
 
 
 def _open_tables(page, grids: list[FoundTable]) -> list[FoundTable]:
@@ -83,7 +102,7 @@ def _open_tables(page, grids: list[FoundTable]) -> list[FoundTable]:
     if not rule_groups(rules):
         return []
     sides = [Side(e["x0"], e["top"], e["bottom"]) for e in (*page.lines, *page.rects) if e["x1"] - e["x0"] <= THIN]
-    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()]
+    words = [Word(mapped(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()]
     return [t for t in tables_in(rules, words, sides)
             if not any(t.top < g.bottom and g.top < t.bottom and t.x0 < g.x1 and g.x0 < t.x1 for g in grids)]
 
