@@ -4,11 +4,14 @@ prose between rules is not a table; a two-column page with a table is read colum
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import formats
 from index.loaders import load_file
 from index.loaders.pdf_open_tables import Rule, Side, Word, tables_in
+from index.loaders.pdf_tables import mapped
 
 
 def test_a_table_ruled_only_across_is_kept_as_a_table_under_its_caption(tmp_path):
@@ -90,10 +93,6 @@ def test_a_question_about_a_paper_s_table_is_answered_from_its_cells(tmp_path):
 def test_a_latex_table_s_ligatures_are_read_as_letters_not_as_unmapped_glyphs():
     """pdflatex's T1 fonts carry no Unicode map: pdfminer reads "office" in a table cell as
     "o(cid:30)ce". The fixture is ``helpers/t1-ligatures.tex`` built by pdflatex."""
-    from pathlib import Path
-
-    from index.loaders.pdf_tables import mapped
-
     pdf = Path(__file__).parent / "helpers" / "t1-ligatures.pdf"
     text = load_file(pdf, "t1-ligatures.pdf")[0].text
     assert "Field: office staff; Value: difficult." in text

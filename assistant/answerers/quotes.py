@@ -29,6 +29,7 @@ UNCOUNTED = re.compile(r"\b(?:a number of|a (?:variety|range|host|series) of|sev
 # things without saying what they are ("two clinical trial failures").
 QUANTIFIER = re.compile(r"(?:a number of|a few|several|various|many|multiple|numerous|two|three|four|five|six|seven|"
                         r"eight|nine|ten)\b", re.IGNORECASE)
+HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)  # a question the count itself answers
 
 
 def quote_around(passage: Passage, start: int, end: int, question: str | None = None,
@@ -43,13 +44,13 @@ def quote_around(passage: Passage, start: int, end: int, question: str | None = 
     opening, closing = covering[0], covering[-1]
     if opening and leans_on_previous(split[opening].text):  # "It opened in 2019." is quoted with its subject
         opening -= 1
-    closing += announced(split[closing:], passage.text, passage.start, passage.text[start:end], question, (first, last))
+    closing += announced(split[closing:], passage.text, passage.start, question, (first, last))
     closing += continued(split[opening : closing + 1], split[closing + 1 :], passage.text, passage.start, min_words)
     s, e = split[opening].start, split[closing].end
     return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
 
 
-def announced(following: list[Sentence], text: str, offset: int, span: str, question: str | None,
+def announced(following: list[Sentence], text: str, offset: int, question: str | None,
               span_at: tuple[int, int]) -> int:
     """How many sentences after ``following[0]`` it announces: the lines after a sentence
     ending with a colon ("You will need:" and the lines of its list, up to ``DETAILS_CHARS``), or the
@@ -67,9 +68,11 @@ def announced(following: list[Sentence], text: str, offset: int, span: str, ques
         return taken
     if question is None or len(following) < 2:
         return 0
-    closing = closes(following[0], span_at[1])
-    return int(only_counts(span, question)
-               or closing and (ends_uncounted(following[0], *span_at) or counts_the_asked(span, question)))
+    span = text[span_at[0] - offset : span_at[1] - offset]
+    if only_counts(span, question):
+        return 1
+    return int(closes(following[0], span_at[1])
+               and (ends_uncounted(following[0], *span_at) or counts_the_asked(span, question)))
 
 
 def continued(quoted: list[Sentence], following: list[Sentence], text: str, offset: int, min_words: int) -> int:
@@ -107,7 +110,7 @@ def counts_the_asked(span: str, question: str) -> bool:
     failures" for "What is an example of failure of rAd5?"): it opens with a quantifier and its
     last word is one of the question's."""
     said = words(span)
-    if len(said) < 2 or not QUANTIFIER.match(span.strip()) or re.search(r"\bhow (?:many|much)\b", question, re.I):
+    if len(said) < 2 or not QUANTIFIER.match(span.strip()) or HOW_MANY.search(question):
         return False
     return stem(said[-1]) in {stem(w) for w in words(question)}
 
@@ -116,7 +119,7 @@ def only_counts(span: str, question: str) -> bool:
     """The span says nothing but how many (or which: "the", "a") of what the question names,
     and the question does not ask how many."""
     said = words(span)
-    if len(said) < 2 or said[0] not in COUNT_WORDS or re.search(r"\bhow (?:many|much)\b", question, re.I):
+    if len(said) < 2 or said[0] not in COUNT_WORDS or HOW_MANY.search(question):
         return False
     asked = {stem(w) for w in words(question)}
     return all(w in COUNT_WORDS or stem(w) in asked for w in said[1:])
