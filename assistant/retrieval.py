@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense vectors (Chroma), BM25 keywords (SQLite FTS5) and, among
 what those two found, the chunks holding the question's words side by side
-(``phrases.py``), combined by reciprocal rank fusion."""
+(``phrases.py``), combined by their scores (``score_fusion``)."""
 
 from __future__ import annotations
 
@@ -14,29 +14,42 @@ from assistant.distinct import distinct
 from assistant.phrases import coverage_in
 from assistant.types import Passage
 
-RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of top ranks
 DEPTH = 3  # how many times k fused candidates to look through for k distinct passages
-# The weight of a chunk's phrase coverage (``phrases.py``), as a share of what a first rank
-# is worth. Chosen on the reader's dev splits, each source its own collection, through this
-# retriever: mean recall@1 of the gold paragraph .795 at 0, .825 at 0.1, .830 at 0.15, .831 at
-# 0.25, .832 at 0.35 (recall@5 .951-.953 throughout). QED's search queries lose from 0.25 on
-# (.827 at 0, .825 at 0.15, .816 at 0.25, .811 at 0.35): 0.15 is the best mean that costs no
-# source a point.
-PHRASE_WEIGHT = 0.15
+# The weight of a chunk's phrase coverage (``phrases.py``) against its fused score, on which a
+# chunk first in both lists scores 1. Chosen with the fusion on the reader's dev splits put back
+# together as whole articles (runs/oneoff/fusion_probe.py, fusion_eval.py): mean recall@1 of a chunk
+# of the right article holding the answer .786 at 0, .798 at 0.1, .807 at 0.3, .813 at 0.4, .816 at
+# 0.5; search queries (QED) are flat throughout (.848-.851), so 0.4: beyond it the gain is lexical.
+PHRASE_WEIGHT = 0.4
 
 
-def reciprocal_rank_fusion(rankings: list[list[Hit]], k: int = RRF_K) -> list[tuple[str, float]]:
+def score_fusion(rankings: list[list[Hit]]) -> list[tuple[str, float]]:
+    """The mean over ``rankings`` of each chunk's score scaled within its ranking (its weakest
+    hit 0, its best 1; 0 where it is missing), best first.
+
+    Reciprocal rank fusion, used before, keeps only the ranks: a chunk that BM25 puts first by far
+    and the dense search 33rd ("the character separating package and version … _ (underscore)")
+    fell to 10th. On the reader's dev splits put together as whole articles, one collection, the
+    chunk of the right article holding the answer was first for .742 of questions (mean of four
+    sources) by reciprocal ranks and .786 by scaled scores; with phrases, .784 (shipped before)
+    against .813, and within the first five .936 against .955 — better for every source
+    (docs/score-fusion.md). The two lists weigh alike: more weight on the dense one helps search
+    queries (QED) and costs the others more; less costs QED.
+    """
     scores: dict[str, float] = {}
     for ranking in rankings:
-        for rank, hit in enumerate(ranking):
-            scores[hit.id] = scores.get(hit.id, 0.0) + 1.0 / (k + rank + 1)
+        if not ranking:
+            continue
+        low, high = min(hit.score for hit in ranking), max(hit.score for hit in ranking)
+        for hit in ranking:
+            scaled = (hit.score - low) / (high - low) if high > low else 1.0
+            scores[hit.id] = scores.get(hit.id, 0.0) + scaled / len(rankings)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def with_phrases(fused: list[tuple[str, float]], weight: float, shares: dict[str, float],
-                 k: int = RRF_K) -> list[tuple[str, float]]:
-    """``fused`` with ``weight`` × each chunk's phrase coverage × what a first rank is worth, re-sorted."""
-    scores = [(chunk, score + weight * shares.get(chunk, 0.0) / (k + 1)) for chunk, score in fused]
+def with_phrases(fused: list[tuple[str, float]], weight: float, shares: dict[str, float]) -> list[tuple[str, float]]:
+    """``fused`` with ``weight`` × each chunk's phrase coverage added, re-sorted."""
+    scores = [(chunk, score + weight * shares.get(chunk, 0.0)) for chunk, score in fused]
     return sorted(scores, key=lambda item: (-item[1], item[0]))
 
 
@@ -65,9 +78,9 @@ class HybridRetriever:
 
     def fused(self, query: str, rankings: list[list[Hit]]) -> tuple[list[tuple[str, float]], dict | None]:
         """``rankings`` fused, each chunk with ``phrase_weight`` × its phrase coverage
-        (``phrases.py``) as a first rank is worth; with the records of those chunks, fetched
-        once (None without phrases: ``top`` then fetches only the chunks it shows)."""
-        fused = reciprocal_rank_fusion(rankings)
+        (``phrases.py``); with the records of those chunks, fetched once (None without
+        phrases: ``top`` then fetches only the chunks it shows)."""
+        fused = score_fusion(rankings)
         if not self.phrase_weight:
             return fused, None
         records = self.collection.chunks([chunk_id for chunk_id, _ in fused])

@@ -100,12 +100,18 @@ _QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 
 def balanced(text: str) -> str:
     """``text`` without the half of a bracket or quotation mark pair that a span cut: "0 and 15)" → "0 and 15",
-    "2048 bits (4096 bits" → "2048 bits", "Tape ARchive”" → "Tape ARchive"; "debi(1)" and "(a) or (b)"
+    "2048 bits (4096 bits" → "2048 bits", "Tape ARchive”" → "Tape ARchive",
+    'MIME-Magic\\0\\n"' → 'MIME-Magic\\0\\n'; "debi(1)" and "(a) or (b)"
     stay as they are."""
     for opening, closing in _QUOTE_PAIRS:
         if text.endswith(closing) and opening not in text:
             return balanced(text[:-1].rstrip())
         if text.startswith(opening) and closing not in text:
+            return balanced(text[1:].lstrip())
+    if text.count('"') % 2:  # a straight quotation mark opens and closes alike: an odd one at an end is half a pair
+        if text.endswith('"') and not text[-2:-1].isdigit():  # but 3.5" is inches
+            return balanced(text[:-1].rstrip())
+        if text.startswith('"'):
             return balanced(text[1:].lstrip())
     opened: list[int] = []
     for i, ch in enumerate(text):

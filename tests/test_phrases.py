@@ -4,7 +4,7 @@ outranks one holding them apart (``assistant/phrases.py``, ``retrieval.py``)."""
 import pytest
 
 from assistant.phrases import coverage, query_words
-from assistant.retrieval import HybridRetriever, with_phrases
+from assistant.retrieval import HybridRetriever, score_fusion, with_phrases
 
 
 def test_adjacent_words_count_and_the_same_words_apart_do_not():
@@ -38,10 +38,24 @@ def test_a_one_word_question_has_no_phrases():
     assert query_words("What is the Debian package checker?") == ["checker", "debian", "packag"]
 
 
-def test_coverage_moves_a_chunk_up_by_at_most_what_a_first_rank_is_worth():
-    fused = [("a", 0.0328), ("b", 0.0320), ("c", 0.0100)]
-    assert [c for c, _ in with_phrases(fused, 1.0, {"b": 1.0})] == ["b", "a", "c"]
-    assert [c for c, _ in with_phrases(fused, 1.0, {"c": 1.0})] == ["a", "b", "c"]
+def test_coverage_moves_a_chunk_up_by_at_most_its_weight():
+    fused = [("a", 0.9), ("b", 0.8), ("c", 0.3)]
+    assert [c for c, _ in with_phrases(fused, 0.4, {"b": 1.0})] == ["b", "a", "c"]
+    assert [c for c, _ in with_phrases(fused, 0.4, {"c": 1.0})] == ["a", "b", "c"]
+
+
+def test_a_chunk_one_list_puts_first_by_far_is_not_lost_to_one_both_rank_high():
+    """Fusion by scores, not ranks: the dense search finds ten chunks about as close, BM25 finds the
+    chunk holding the question's words far ahead of the rest. By reciprocal ranks the chunk both
+    lists put near the top ("x": 1st and 2nd) would come first; by scores the far lead counts."""
+    from index.store import Hit
+
+    dense = [Hit("x", 0.500), *(Hit(f"d{i}", 0.499 - i / 1000) for i in range(9)), Hit("gold", 0.490),
+             *(Hit(f"t{i}", 0.45 - i / 100) for i in range(5))]
+    keywords = [Hit("gold", 12.0), Hit("x", 3.0), *(Hit(f"k{i}", 2.9 - i / 10) for i in range(19))]
+    assert score_fusion([dense, keywords])[0][0] == "gold"
+    assert [c for c, _ in score_fusion([dense])] == [h.id for h in dense]  # one list: its own order
+    assert [c for c, _ in score_fusion([dense, []])][:1] == ["x"]
 
 
 def test_retrieval_puts_the_passage_naming_the_phrase_first(tmp_path):
@@ -64,3 +78,24 @@ def test_retrieval_puts_the_passage_naming_the_phrase_first(tmp_path):
     passages = HybridRetriever(bot.collection, k=3).retrieve(question)
     assert passages[0].source == "tools.txt"
     assert bot.ask(question).short_answer == "lintian"
+
+
+def test_a_chunk_only_the_keyword_search_finds_is_read(tmp_path):
+    """With the real embedder and index, on a real manual: the chunk saying "the character separating
+    package and version was changed from - (hyphen) … to _ (underscore)" is mostly a list of file names,
+    and the dense search puts it far down; BM25 puts it first by far. Fused by ranks it came 10th and
+    was not read ("commas" was the reply); fused by scores it is among the passages read."""
+    import shutil
+
+    from assistant import Assistant
+    from conftest import ROOT
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ROOT / "evals" / "debian-docs" / "corpus" / "maint-guide" / "maint-guide.en.txt.gz", docs)
+    bot = Assistant(collection="manual", store=tmp_path / "store")
+    bot.index([docs])
+    question = "Which character separates package and version in Debian package file names?"
+    passages = HybridRetriever(bot.collection, k=5).retrieve(question)
+    assert any("_ (underscore)" in " ".join(p.text.split()) for p in passages[:2])
+    assert "underscore" in bot.ask(question).answer

@@ -141,6 +141,10 @@ def test_a_question_for_a_name_gets_a_nearly_as_good_span_that_is_one():
     ("Tape ARchive”", "Tape ARchive"),  # 'got its name from “Tape ARchive”.': the reader ended on the mark
     ("“stable”", "“stable”"),
     ("«testing", "testing"),
+    ('MIME-Magic\\0\\n"', 'MIME-Magic\\0\\n'),  # 'the magic string "MIME-Magic\\0\\n".': straight marks too
+    ('"ftp-master', "ftp-master"),
+    ('3.5"', '3.5"'),  # inches
+    ('"sid" or "unstable"', '"sid" or "unstable"'),
 ])
 def test_a_short_answer_never_shows_half_a_bracket_or_quotation_pair(span, shown):
     from assistant.answerers.reader import short_form
