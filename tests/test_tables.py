@@ -138,6 +138,18 @@ def test_an_absent_item_is_declined_not_answered_from_a_look_alike_row(indexed):
 
 
 @pytest.mark.slow
+def test_an_extreme_of_the_table_a_question_names_is_answered_though_prose_ranks_first(indexed):
+    """The time-zone table's introduction ranks first ("first" is among its words); the question
+    says the Ubuntu table's title, and its rows are among the best passages."""
+    bot, _ = indexed
+    passages = bot.retriever.retrieve("What was the first Ubuntu release?")
+    assert passages[0].source == "zone1970.pdf"  # what makes this the prose-first path
+    answer = bot.ask("What was the first Ubuntu release?")
+    assert answer.answerer == "table" and answer.short_answer == "4.10 (Warty Warthog)", answer.answer
+    assert answer.citations[0].source == "ubuntu.xlsx" and answer.citations[0].quote.startswith("version: 4.10;")
+
+
+@pytest.mark.slow
 def test_tables_follow_their_documents(indexed):
     bot, folder = indexed
     assert {t.source for t in bot.collection.extras.tables_of(["debian.csv", "ubuntu.xlsx"])} == {

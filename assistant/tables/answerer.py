@@ -93,14 +93,17 @@ class TableAnswerer:
         its key and a column by its header ("What is Japan's ISO 3166 code?") — in a table
         of the best passages' documents: a sentence about the table can outrank every row.
         A count or an extreme of a table ("How many country codes are listed?") is taken when
-        the best passage introduces that table (the text just above its first row)."""
+        the best passage introduces that table (the text just above its first row), or when the
+        question says the table's title and its rows are among the best passages ("Which Ubuntu
+        version was the first?" under a time-zone table's introduction that has "first" too)."""
         sources = list(dict.fromkeys(p.source for p in passages[:CONSIDERED]))
         for table in self.tables.tables_of(sources):
             asked = understand(table.table, query)
             if asked is None or not asked.rows:
                 continue
             lookup = asked.kind == "lookup" and asked.named and asked.column is not None
-            if lookup or (asked.kind in ("count", "extreme") and _introduces(passages[0], table)):
+            whole = _introduces(passages[0], table) or (_titled(table, query) and _rows_among(passages, table))
+            if lookup or (asked.kind in ("count", "extreme") and whole):
                 return _answered(table, asked, dict(question=question, rewritten_question=query,
                                                     passages=passages, answerer=self.name))
         return None
@@ -153,16 +156,25 @@ def _introduces(passage: Passage, table: SourceTable) -> bool:
     return passage.source == table.source and first is not None and 0 <= first - passage.end <= INTRODUCTION
 
 
-def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
-    """Tables whose title the question says first ("… of Ubuntu 22.04"), keeping rank
-    order; a title word that is also a column's ("releases") tells no table apart."""
+def _rows_among(passages: list[Passage], table: SourceTable) -> bool:
+    return any(p.source == table.source and table.row_at(p.start) for p in passages[:CONSIDERED])
+
+
+def _title_words(table: SourceTable, question: str) -> int:
+    """How many words of the table's title the question says; a title word that is also a
+    column's ("releases") tells no table apart."""
     said = {stem(w) for w in words(question)}
+    columns = {s for h in table.table.header for s in header_stems(h)}
+    return len({stem(w) for w in words(table.table.title)} - columns & said)
 
-    def named(t: SourceTable) -> int:
-        columns = {s for h in t.table.header for s in header_stems(h)}
-        return len({stem(w) for w in words(t.table.title)} - columns & said)
 
-    return sorted(tables, key=lambda t: -named(t))
+def _titled(table: SourceTable, question: str) -> bool:
+    return _title_words(table, question) > 0
+
+
+def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
+    """Tables whose title the question says first ("… of Ubuntu 22.04"), keeping rank order."""
+    return sorted(tables, key=lambda t: -_title_words(t, question))
 
 
 def _citation(n: int, table: SourceTable, row: TableRow, text: str, passages: list[Passage]) -> Citation:
