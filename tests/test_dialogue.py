@@ -7,6 +7,7 @@ import pytest
 
 from assistant.dialogue import Turn, as_turns, rewrite
 from assistant.dialogue.fusion import DialogueWeights, Rankings, fuse
+from assistant.dialogue.retrieval import new_topic
 from assistant.dialogue.utterance import core, personal, readings
 from assistant.errors import QuestionError
 from assistant.server.openai_compat import Message, question_and_history
@@ -71,6 +72,18 @@ def test_the_dialogue_pulls_a_vague_follow_up_to_its_page():
 def test_a_self_contained_question_keeps_its_own_page():
     weights = DialogueWeights(dialogue_dense=2.0, prior=2.0, shift=0.0)
     assert fuse(_rankings(self_contained=True), weights)[0][0] == "b1"
+
+
+def test_a_question_the_last_cited_page_also_holds_is_no_new_topic():
+    """"Is there a TTY number?" matches a page about phone lines best; when the page the last answer
+    cited matches it nearly as well, it is still the dialogue's question."""
+    w = DialogueWeights(shift_margin=0.2, shift_words=3, shift_cited_margin=0.1)
+    question = "Do I have to call? I am deaf. Is there a TTY number?"
+    assert new_topic(question, 0.3, w)  # nothing cited: the page the earlier turns point to decides
+    assert new_topic(question, 0.3, w, cited_margin=0.25)  # another page fits far better than the cited one
+    assert not new_topic(question, 0.3, w, cited_margin=0.05)
+    assert new_topic(question, 0.3, replace(w, shift_cited_margin=-1.0), cited_margin=0.05)  # not asked
+    assert not new_topic(question, 0.1, w, cited_margin=0.25)  # the dialogue's own page fits it
 
 
 def test_a_page_cited_by_an_earlier_answer_is_preferred():

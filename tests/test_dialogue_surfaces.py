@@ -186,3 +186,72 @@ def test_a_turn_that_remarks_before_it_asks_is_answered_by_what_it_asks(tmp_path
     assert not answer.declined and "as soon as you become disabled" in answer.short_answer
     assert answer.citations[0].source == "disability.md"
     assert answer.rewritten_question.startswith("That's great")  # the whole turn is what was searched and shown
+
+
+GI_BILL = """# Montgomery GI Bill Active Duty (MGIB-AD)
+
+The Montgomery GI Bill Active Duty helps you pay for college, technical or vocational school, apprenticeships and on-the-job training if you served at least two years on active duty.
+
+## Am I eligible?
+
+You may be eligible if you have an honorable discharge, a high school diploma or GED, and you meet the service requirements of one of four categories. Category I is for those who entered active duty for the first time after June 30, 1985, and had their military pay reduced by $100 a month for the first 12 months.
+
+## What benefits can I get?
+
+You may receive up to 36 months of education benefits. How much you get depends on how long you served, the type of training you take, and whether you have a college fund or kicker. Benefits usually last 10 years from the date you leave active duty.
+
+## How do I get these benefits?
+
+You can apply online or by mail, or work with a trained professional called an accredited representative.
+
+## Do I have to call?
+
+No, but you can: call 888-442-4551. People who are deaf or hard of hearing may call our toll-free TTY number, 711.
+"""
+PHONE = """# How to apply for disability benefits
+
+We pay disability benefits to people who cannot work because of a medical condition that is expected to last at least one year. You should apply as soon as you become disabled; processing an application usually takes three to five months.
+
+You can apply online, or call our national toll-free number, 1-800-772-1213, and ask for an appointment at your local office; people who are deaf or hard of hearing may call our toll-free TTY number, 1-800-325-0778. Have your medical records, the names and addresses of your doctors, hospitals and clinics, the medicines you take, and your work history for the last fifteen years at hand when you apply, and a copy of your most recent W-2 form or federal tax return.
+"""
+EDUCATION = """# VA education benefits
+
+You may qualify for more than one VA education benefit, but you can only use one benefit at a time. You must choose which benefit to use, and the choice is usually final. Compare what each one pays before you decide.
+"""
+
+
+@pytest.fixture(scope="module")
+def benefits(tmp_path_factory):
+    from assistant import Assistant
+
+    root = tmp_path_factory.mktemp("benefits")
+    (root / "docs").mkdir()
+    (root / "docs" / "gi-bill.md").write_text(GI_BILL)
+    (root / "docs" / "phone.md").write_text(PHONE)
+    (root / "docs" / "education.md").write_text(EDUCATION)
+    bot = Assistant(collection="benefits", store=root / "store")
+    assert not bot.index([root / "docs"]).failed
+    return bot
+
+
+def test_a_follow_up_the_cited_page_answers_stays_on_it(benefits):
+    """The opening turn points to the overview page, the answer came from the GI Bill page, and a
+    third page matches "TTY number" best. The GI Bill page, which the last answer cited, gives a TTY
+    number too, so the turn is the dialogue's, not a new topic."""
+    from dataclasses import replace
+
+    from assistant.dialogue import as_turns
+
+    history = as_turns(["Can I get more than one VA education benefit at the same time?",
+                        {"role": "assistant", "content": "You can only use one benefit at a time [1].",
+                         "sources": ["gi-bill.md"]}])
+    question = "Do I have to call? I am deaf. Is there a TTY number?"
+    retriever = benefits.pipeline.retriever
+    assert retriever.search(question, history).follow_up
+    answer = benefits.ask(question, history=history)
+    assert answer.citations[0].source == "gi-bill.md" and "711" in answer.answer
+    asked_alone = replace(retriever.weights, shift_cited_margin=-1.0)  # the test before the cited page was asked
+    assert not type(retriever)(retriever.base, asked_alone).search(question, history).follow_up
+    # a question that belongs elsewhere still leaves the dialogue's page
+    moved = benefits.ask("What should I have at hand when I apply for disability benefits?", history=history)
+    assert moved.citations[0].source == "phone.md"

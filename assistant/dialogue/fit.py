@@ -48,6 +48,7 @@ GRID = {
     "shift": [0.0, 0.2, 0.4, 0.7, 1.0],
     "shift_margin": [0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 2.0],
     "shift_words": [0, 3, 4, 6, 8],
+    "shift_cited_margin": [-1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.3],
     "page": [0.0, 0.01, 0.02, 0.04, 0.08, 0.16],
     "page_keywords": [0.3, 0.6, 1.0, 2.0],
     "page_question_dense": [0.5, 1.0, 2.0],
@@ -185,6 +186,7 @@ class Problem:
                       for t, q in zip(turns, self.asked)]
         self._dense: dict[tuple, list[list[str]]] = {}
         self._margins: dict[tuple, list[float]] = {}
+        self._cited_margins: list[float | None] | None = None
         sources = sorted(set(searcher.source_of.values()))
         self._page = np.array([sources.index(searcher.source_of[i]) for i in searcher.ids])
         self._sources = sources
@@ -216,19 +218,33 @@ class Problem:
             self._margins[key] = values
         return self._margins[key]
 
+    def cited_margins(self) -> list[float | None]:
+        """Per turn: the question's best cosine minus its best within the page the last answer cited."""
+        if self._cited_margins is None:
+            values: list[float | None] = []
+            for t, asked in zip(self.turns, self.asked):
+                page = t.cited[0] if t.cited and t.cited[0] in self._sources else None
+                on_page = None if page is None else self._page == self._sources.index(page)
+                scores = self.s.matrix @ self.s.vectors[asked]
+                values.append(None if on_page is None else float(scores.max() - scores[on_page].max()))
+            self._cited_margins = values
+        return self._cited_margins
+
     def _earlier_vectors(self, turn: TrainingTurn) -> np.ndarray:
         earlier = self.earlier(turn)
         return np.stack([self.s.vectors[h] for h in earlier]) if earlier else np.zeros((0, self.s.matrix.shape[1]))
 
     def rankings(self, w: DialogueWeights) -> list[Rankings]:
         dense, margins = self.dialogue_dense(w), self.margins(w)
+        cited = self.cited_margins() if w.shift_cited_margin >= 0 else [None] * len(self.turns)
         result = []
         for i, (t, asked) in enumerate(zip(self.turns, self.asked)):
             earlier = self.earlier(t)
             result.append(Rankings(
                 question_dense=self.question_dense[i], question_keywords=self.question_keywords[i],
                 dialogue_dense=dense[i], dialogue_keywords=self.s.keyword(keyword_query(asked, earlier, w)),
-                source_of=self.s.source_of, cited=t.cited, self_contained=new_topic(asked, margins[i], w),
+                source_of=self.s.source_of, cited=t.cited,
+                self_contained=new_topic(asked, margins[i], w, cited[i]),
                 pages_dense=[d for d, _ in self.pages[i]], pages_keywords=[k for _, k in self.pages[i]],
                 question_phrases=self.question_phrases[i], specificity=self.specificity[i]))
         return result

@@ -49,10 +49,11 @@ class DialogueWeights:
     history_mix: float = 1.0  # how much the earlier turns weigh against the question in the dense query
     keyword_turns: int = 2
     prior: float = 1.0
-    cited: float = 1.0  # weight of the documents an earlier answer cited (not fitted: the training dialogues cite nothing)
+    cited: float = 1.0  # weight of the documents an earlier answer cited
     shift: float = 0.3  # share of the dialogue's weight a self-contained question keeps
     shift_margin: float = 0.1  # a question that matches its own best page by this much more (cosine) than the
     shift_words: int = 6  # dialogue's page, and has at least this many content words, is a new topic
+    shift_cited_margin: float = -1.0  # ... and matches it this much better than the last cited page (< 0: not asked)
     window: int = 8  # earlier user turns read
     page: float = 0.0  # weight of the page evidence against the reciprocal ranks
     page_keywords: float = 1.0  # an earlier turn's keyword match of a page against its dense one

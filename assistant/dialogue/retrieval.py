@@ -45,9 +45,14 @@ def keyword_query(question: str, earlier: list[str], w: DialogueWeights) -> str:
     return " ".join([question, *recent])
 
 
-def new_topic(question: str, margin: float, w: DialogueWeights) -> bool:
+def new_topic(question: str, margin: float, w: DialogueWeights, cited_margin: float | None = None) -> bool:
     """``margin``: how much better (cosine) the question matches its own best page than the
-    page the earlier turns point to. A long question that clearly belongs elsewhere is a new topic."""
+    page the earlier turns point to; ``cited_margin``: than the page the last answer cited (None
+    when nothing was cited). A long question that clearly belongs elsewhere is a new topic. One
+    the last answer's page also holds ("Is there a TTY number?" after an answer from a page that
+    gives one) is not, however well another page matches it."""
+    if cited_margin is not None and cited_margin <= w.shift_cited_margin:
+        return False
     return margin > w.shift_margin and len(content_words(question)) >= w.shift_words
 
 
@@ -98,8 +103,11 @@ class DialogueRetriever:
         def pages(per_text: list[list[Hit]]) -> list[dict[str, float]]:
             return [page_matches([(h.id, h.score) for h in hits], source_of) for hits in per_text]
 
-        margin = self._margin(vectors[0], ids["question_dense"], pointed, source_of)
-        return Rankings(**ranked, source_of=source_of, cited=cited, self_contained=new_topic(question, margin, w),
+        own = ids["question_dense"]
+        margin = self._margin(vectors[0], own, source_of.get(pointed[0].id) if pointed else None, source_of)
+        last = self._margin(vectors[0], own, cited[0], source_of) if cited and w.shift_cited_margin >= 0 else None
+        return Rankings(**ranked, source_of=source_of, cited=cited,
+                        self_contained=new_topic(question, margin, w, last),
                         specificity=specificity(question) if w.vague_below else 0.0,
                         pages_dense=pages(dense), pages_keywords=pages(keywords),
                         question_phrases=self.phrases(question, [*ranked["question_dense"],
@@ -120,10 +128,10 @@ class DialogueRetriever:
         return (self.collection.dense_search_many(vectors, PAGE_HITS),
                 [self.collection.keyword_search(text, PAGE_HITS) for text in texts])
 
-    def _margin(self, question: np.ndarray, own: list, pointed: list, source_of: dict[str, str]) -> float:
-        if not own or not pointed:
+    def _margin(self, question: np.ndarray, own: list, page: str | None, source_of: dict[str, str]) -> float:
+        """How much better (cosine) the question matches its best chunk than its best on ``page``."""
+        if not own or page is None:
             return 0.0
-        page = source_of.get(pointed[0].id)
         fit = next((h.score for h in own if source_of.get(h.id) == page), None)
         if fit is None:
             best = self.collection.dense_search(question, 1, source=page)
