@@ -14,8 +14,8 @@ Each contributes ``weight / (RRF_K + rank)``; a document ranked high by the dial
 rankings adds ``prior`` × its own reciprocal rank to each of its chunks, and one cited by
 an earlier answer ``cited`` × a first rank's (less by ``decay`` per answer back). A
 question that reads as self-contained (``retrieval.new_topic``: it matches some page
-clearly better than the page the earlier turns point to) keeps only ``shift`` of the
-dialogue's weight, so a new topic is not dragged back.
+clearly better than the page the earlier turns point to, and than the page the last answer
+cited) keeps only ``shift`` of the dialogue's weight, so a new topic is not dragged back.
 
 Ranks say which chunks come first, not by how much; a page the whole dialogue keeps
 matching clearly is worth more than its rank. ``page_evidence`` adds, to each chunk,
@@ -53,7 +53,7 @@ class DialogueWeights:
     shift: float = 0.3  # share of the dialogue's weight a self-contained question keeps
     shift_margin: float = 0.1  # a question that matches its own best page by this much more (cosine) than the
     shift_words: int = 6  # dialogue's page, and has at least this many content words, is a new topic
-    shift_cited_margin: float = -1.0  # ... and matches it this much better than the last cited page (< 0: not asked)
+    shift_cited_margin: float = -1.0  # ... and by this much more than the page the last answer cited (< 0: not asked)
     window: int = 8  # earlier user turns read
     page: float = 0.0  # weight of the page evidence against the reciprocal ranks
     page_keywords: float = 1.0  # an earlier turn's keyword match of a page against its dense one
