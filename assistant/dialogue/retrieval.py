@@ -103,9 +103,11 @@ class DialogueRetriever:
         def pages(per_text: list[list[Hit]]) -> list[dict[str, float]]:
             return [page_matches([(h.id, h.score) for h in hits], source_of) for hits in per_text]
 
-        own = ids["question_dense"]
-        margin = self._margin(vectors[0], own, source_of.get(pointed[0].id) if pointed else None, source_of)
-        last = self._margin(vectors[0], own, cited[0], source_of) if cited and w.shift_cited_margin >= 0 else None
+        own, page = ids["question_dense"], source_of.get(pointed[0].id) if pointed else None
+        margin = self._margin(vectors[0], own, page, source_of)
+        last = None  # the cited page's margin can only keep a would-be new topic in the dialogue: asked only then
+        if cited and w.shift_cited_margin >= 0 and margin > w.shift_margin:
+            last = margin if cited[0] == page else self._margin(vectors[0], own, cited[0], source_of)
         return Rankings(**ranked, source_of=source_of, cited=cited,
                         self_contained=new_topic(question, margin, w, last),
                         specificity=specificity(question) if w.vague_below else 0.0,

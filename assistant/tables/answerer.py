@@ -102,7 +102,7 @@ class TableAnswerer:
             if asked is None or not asked.rows:
                 continue
             lookup = asked.kind == "lookup" and asked.named and asked.column is not None
-            whole = _introduces(passages[0], table) or (_titled(table, query) and _rows_among(passages, table))
+            whole = _introduces(passages[0], table) or (_title_words(table, query) > 0 and _rows_among(passages, table))
             if lookup or (asked.kind in ("count", "extreme") and whole):
                 return _answered(table, asked, dict(question=question, rewritten_question=query,
                                                     passages=passages, answerer=self.name))
@@ -166,10 +166,6 @@ def _title_words(table: SourceTable, question: str) -> int:
     said = {stem(w) for w in words(question)}
     columns = {s for h in table.table.header for s in header_stems(h)}
     return len({stem(w) for w in words(table.table.title)} - columns & said)
-
-
-def _titled(table: SourceTable, question: str) -> bool:
-    return _title_words(table, question) > 0
 
 
 def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
