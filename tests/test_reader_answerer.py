@@ -65,6 +65,20 @@ def test_a_hard_wrapped_sentence_is_quoted_whole_and_shown_on_one_line():
     assert "which is necessary for some parts" in result.answer
 
 
+def test_a_quote_that_begins_mid_line_is_shown_unwrapped_and_so_is_its_short_answer():
+    """Whether a line break is wrapping depends on the whole line, and a quote that begins
+    mid-line holds only its tail ("The reasons why we"): the break is judged in the passage."""
+    text = ("Chest CT is a key tool for early diagnosis in the clinic. The reasons why we\n"
+            "adopted the low-dose chest CT protocol are as follows: it is widely used\n"
+            "in the screening of early lung cancer.\n")
+    reader = ScriptedReader({"reasons": ("widely used\nin the screening", 4.0)})
+    result = answerer(reader).answer("Why did they adopt low-dose CT?", [passage(text, "ct.txt")])
+    assert result.short_answer == "widely used in the screening"
+    assert result.answer == ("widely used in the screening — “The reasons why we adopted the low-dose chest CT protocol "
+                             "are as follows: it is widely used in the screening of early lung cancer.” [1]")
+    assert result.citations[0].quote.startswith("The reasons why we\nadopted")  # the document's own characters
+
+
 def test_short_lines_in_lower_case_are_a_lists_items_not_a_wrapped_sentence():
     from assistant.text import sentences
 

@@ -20,8 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answerers.quotes import quote_around
-from assistant.text import unwrapped
+from assistant.answerers.quotes import quote_around, shown
 from assistant.types import Answer, Citation, Passage
 from index.terms import STOPWORDS
 
@@ -181,6 +180,6 @@ class AcronymAnswerer:
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
                             start=quote.start, end=quote.end, quote=quote.text)
         reordered = [passage, *(p for p in passages if p is not passage)]
-        return Answer(question=question, rewritten_question=query, answer=f"{best.text} — “{unwrapped(quote.text)}” [1]",
+        return Answer(question=question, rewritten_question=query, answer=f"{best.text} — “{shown(passage, quote)}” [1]",
                       declined=False, short_answer=best.text, citations=[citation], confidence=1.0,
                       passages=reordered, answerer=self.name)

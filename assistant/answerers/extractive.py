@@ -30,6 +30,7 @@ import numpy as np
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
+from assistant.answerers.quotes import shown
 from assistant.text import Sentence, content_words, leans_on_previous, sentences, words
 from assistant.types import Answer, Citation, Passage
 
@@ -263,7 +264,7 @@ class ExtractiveAnswerer:
         for n, index in enumerate(chosen, start=1):
             candidate = found[index]
             passage = passages[candidate.passage]
-            parts.append(f"{candidate.sentence.text} [{n}]")
+            parts.append(f"{shown(passage, candidate.sentence)} [{n}]")
             citations.append(
                 Citation(
                     n=n, source=passage.source, page=passage.page, section=passage.section_at(candidate.sentence.start),

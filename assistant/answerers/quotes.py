@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import Sentence, leans_on_previous, sentences
+from assistant.text import Sentence, leans_on_previous, sentences, unwrapped
 from assistant.types import Passage
 from index.terms import stem, words
 
@@ -48,6 +48,11 @@ def quote_around(passage: Passage, start: int, end: int, question: str | None = 
     closing += continued(split[opening : closing + 1], split[closing + 1 :], passage.text, passage.start, min_words)
     s, e = split[opening].start, split[closing].end
     return Sentence(s, e, passage.text[s - passage.start : e - passage.start])
+
+
+def shown(passage: Passage, quote: Sentence) -> str:
+    """A quote (document offsets) as an answer shows it: on one line where the document only wrapped it."""
+    return unwrapped(passage.text, quote.start - passage.start, quote.end - passage.start)
 
 
 def announced(following: list[Sentence], text: str, offset: int, question: str | None,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.answerers import topic
 from assistant.answerers.base import decline_message
-from assistant.answerers.quotes import CONVERSATION_WORDS, heading_lines, quote_around, title_end
+from assistant.answerers.quotes import CONVERSATION_WORDS, heading_lines, quote_around, shown, title_end
 from assistant.dialogue import utterance
 from assistant.errors import ConfigError
 from assistant.reader import Reader, ReaderSpan, load_reader
@@ -171,7 +171,7 @@ class ReaderAnswerer:
             return Answer(answer=decline_message(question), declined=True, **base)
         fused, passage, span = self.settled(reading, ranked)
         confidence = self.calibration.confidence(fused)
-        short = short_form(span.text)
+        short = short_form(unwrapped(passage.text, span.start, span.end))
         off_topic = topic.absent_share(query, self.term_frequencies) >= self.calibration.off_topic_for(follow_up)
         if fused < self.calibration.threshold_for(follow_up, query) or off_topic or not short:
             return Answer(answer=decline_message(question), declined=True, confidence=confidence, **base)
@@ -180,7 +180,7 @@ class ReaderAnswerer:
         citation = Citation(n=1, source=passage.source, page=passage.page, section=passage.section_at(quote.start),
                             start=quote.start, end=quote.end, quote=quote.text)
         # A short answer that is most of its sentence says nothing the quote does not.
-        said = unwrapped(quote.text)
+        said = shown(passage, quote)
         text = f"{said} [1]" if len(short) >= 0.6 * len(said) else f"{short} — “{said}” [1]"
         return Answer(answer=text, declined=False, citations=[citation], short_answer=short,
                       confidence=confidence, **base)
