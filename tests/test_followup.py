@@ -22,6 +22,16 @@ def test_short_follow_up_without_a_pronoun_borrows_the_earlier_keywords():
     assert rewrite("And in 1990?", ["What was the GDP of France in 1980?"]) == "And in 1990? (GDP France 1980)"
 
 
+def test_borrowed_numbers_and_file_names_keep_their_points():
+    """The context a short follow-up borrows is shown to the user in ``rewritten_question``."""
+    history = [{"role": "user", "content": "How much is a single ride?"},
+               {"role": "assistant", "content": "2.50 dollars — “A single ride costs 2.50 dollars.” [1]",
+                "short_answer": "2.50 dollars"}]
+    assert rewrite("And for students?", history) == "And for students? (2.50 dollars)"
+    assert rewrite("And the key?", ["Does --no-act read /etc/apt/sources.list 1,200 times?"]) == \
+        "And the key? (--no-act read /etc/apt/sources.list 1,200 times)"
+
+
 def test_entities_skip_question_words():
     assert entities("Who is Roman Vassilenko?") == ["Roman Vassilenko"]
     assert entities("What did the European Union offer?") == ["European Union"]
@@ -61,3 +71,20 @@ def test_a_pronoun_with_its_antecedent_in_the_question_stays():
     assert rewrite("Is it possible to renew online?", ["How do I renew my VGLI policy?"]) == \
         "Is it possible to renew online?"
     assert rewrite("How do I renew it online?", ["What is VGLI?"]) == "How do I renew VGLI online?"
+
+
+def test_a_name_in_the_possessive_is_the_name():
+    assert entities("Tickets are sold at the City Council's office") == ["City Council"]
+    assert rewrite("What is its budget?", ["Is the office of the City Council's committee open?"]) == \
+        "What is City Council’s budget?"
+
+
+
+def test_an_acronym_a_question_opener_and_the_next_line_are_not_names():
+    """What the user sees as "searched for" reads as a question a person would ask."""
+    assert rewrite("Does an IT project have to comply with it?", ["What are the Specific Resources?"]) == \
+        "Does an IT project have to comply with the Specific Resources?"
+    assert rewrite("Would his registration expire?", ["Check the list\nAm I eligible?"]) == \
+        "Would his registration expire?"
+    assert entities("Register in New York City\nThe fee is 10 dollars") == ["New York City"]
+    assert entities("Apply now\nAfter you apply, wait") == []

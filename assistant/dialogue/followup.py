@@ -13,9 +13,11 @@ filled in by what they can refer to:
   (words that are rare in English, or spelled like code: ``dh-make``,
   ``python3``), else its last capitalised name that is not a person.
 
-A short question without a pronoun ("And in 1990?") gets the previous turn's key
-words appended for retrieval. The assistant's earlier answers are read too (their
-short answer): "Who founded it?" → "Ada Lovelace" → "When did she die?" finds her there.
+A short question without a pronoun ("And in 1990?", "ok tell me the requirements?") gets
+the previous turn's key words appended for retrieval: the assistant's short answer when the
+history holds it (it names what the page says), else the previous question — measured on
+doc2dial's training dialogues in docs/dialogue-rewrite.md. The assistant's earlier answers
+are read for pronouns too: "Who founded it?" → "Ada Lovelace" → "When did she die?" finds her there.
 """
 
 from __future__ import annotations
@@ -27,15 +29,20 @@ from assistant.text import QUESTION_WORDS, content_words
 
 _PERSONAL = {"he": "male", "she": "female", "him": "male", "his": "male", "her": "female"}
 _POSSESSIVE = {"his", "her", "their", "its"}
-_PRONOUN = re.compile(r"\b(he|she|they|it|him|them|his|her|their|its)\b", re.IGNORECASE)
-_ENTITY = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|de\s+|van\s+|von\s+|the\s+)?[A-Z][\w’'.-]*)*")
+_PRONOUN = re.compile(r"\b(?!IT\b)(?i:he|she|they|it|him|them|his|her|their|its)\b")  # "an IT project" is no "it"
+# a run of capitalised words within a line (a heading's last word and the next line's first are two names)
+_ENTITY = re.compile(r"\b[A-Z][\w’'.-]*(?:[^\S\n]+(?:of\s+|de\s+|van\s+|von\s+|the\s+)?[A-Z][\w’'.-]*)*")
 _COPULA = re.compile(r"^\s*(?:who|what|which|where)\s+(?:is|are|was|were)\s+(.+?)\s*\?*\s*$", re.IGNORECASE)
 _WHO = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)\s*\?*\s*$", re.IGNORECASE)
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "president", "king", "queen",
            "senator", "minister", "judge", "captain", "saint", "st"}
-_STARTERS = QUESTION_WORDS | {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
+_STARTERS = QUESTION_WORDS | {"am", "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
                               "and", "but", "so", "tell", "what's", "who's", "the", "in", "on", "a", "an", "how",
                               "i", "should", "must", "may", "has", "have", "had"}
+# a word of an earlier turn: "2.50", "1,200", "/etc/apt" and "--no-act" stay whole
+_TOKEN = re.compile(r"[/~-]*\w[\w’'-]*(?:[.,:/]\w[\w’'-]*)*")
+_NEXT_SENTENCE = {"The", "A", "An", "And", "Or", "But", "If", "Of", "In", "On", "To", "For"}  # "New York City The"
+_OWNER = re.compile(r"[’']s?$")  # "the City Council's office" names the City Council
 _CODE_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:[-_.+][a-z0-9]+)+$|^[a-z]+\d+$")
 RARE_ZIPF = 2.0  # words rarer than this in English are taken for names of programs and products
 # A capitalised word opening a sentence this common in English ("Yes", "Sorry", "Look") is not taken for a name.
@@ -60,10 +67,10 @@ def entities(text: str) -> list[str]:
         before, words = text[:match.start()], match.group().split()
         while words and _not_a_name(words[0], before, alone=len(words) == 1):
             before, words = f"{before} {words[0]}", words[1:]
-        while words and _I.match(words[-1].rstrip(".,!?")):
+        while words and (_I.match(words[-1].rstrip(".,!?")) or words[-1] in _NEXT_SENTENCE):
             words = words[:-1]
         if words:
-            found.append(" ".join(words).rstrip("?.!,"))
+            found.append(_OWNER.sub("", " ".join(words).rstrip("?.!,")))
     return found
 
 
@@ -78,7 +85,7 @@ def _not_a_name(word: str, before: str, alone: bool) -> bool:
 def _opener(name: str, before: str) -> bool:
     from wordfreq import zipf_frequency
 
-    starts_sentence = not before.strip() or before.rstrip()[-1] in ".!?,;:"
+    starts_sentence = not before.strip() or before.rstrip()[-1] in ".!?,;:" or "\n" in before[len(before.rstrip()):]
     return (starts_sentence and person_gender(name) in (None, "either")
             and zipf_frequency(name.lower(), "en") >= OPENER_ZIPF)
 
@@ -166,7 +173,7 @@ def _rewrite_one(question: str, history: list[str]) -> str:
         return question
     if _PRONOUN.search(question):
         return _PRONOUN.sub(lambda m: _resolved(m, question, history), question)
-    context = " ".join(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", history[-1]) if content_words(w)))
+    context = " ".join(dict.fromkeys(w for w in _TOKEN.findall(history[-1]) if content_words(w)))
     return f"{question.rstrip()} ({context})" if context else question
 
 
