@@ -63,9 +63,10 @@ def unwrapped(text: str, start: int = 0, end: int | None = None) -> str:
     """``text[start:end]`` with the line breaks of hard wrapping (``_wrapped``) and their indents
     read as spaces. Each break is judged in the whole of ``text``: a quote that begins mid-line
     ("The reasons why we\nadopted …") has the start of that line outside it."""
-    end = len(text) if end is None else end
-    return re.sub(r"[ \t]*\n[ \t]*", lambda m: " " if _wrapped(text, start + m.start(), start + m.end()) else m.group(),
-                  text[start:end])
+    def read(m: re.Match) -> str:
+        return " " if _wrapped(text, start + m.start(), start + m.end()) else m.group()
+
+    return re.sub(r"[ \t]*\n[ \t]*", read, text[start:end])
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
