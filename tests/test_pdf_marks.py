@@ -44,3 +44,15 @@ def test_a_small_number_raised_after_a_small_number_is_a_power():
     assert written("6", "about 10", " ") == "⁶"
     assert written("3", "estimated at 2.7", ",") == " [3]"
     assert written("4", "first seen in 2020", ".") == " [4]"
+
+
+def test_underscores_drawn_as_rules_read_as_underscores(tmp_path):
+    """texinfo and LaTeX's OT1 fonts draw "\\_" as a short rule: pdfium read "asn1 node", a
+    name nobody searches for and no answer may quote as the manual writes it."""
+    [document] = load_file(formats.write_manual_with_drawn_underscores(tmp_path / "manual.pdf"), "manual.pdf")
+    text = document.text
+    assert "asn1_der_coding" in text.split()[0]  # before: "asn1 der coding"
+    assert "(asn1_node element, char * error_desc)" in " ".join(text.split())  # before: "(asn1 node element"
+    assert "error_desc: return the error description" in text
+    assert "longer than ASN1_MAX_NAME_SIZE characters" in text  # before: "ASN1_MAX_ NAME_SIZE"
+    assert "See also: Go to the index." in text  # an underlined word has no underscore

@@ -37,6 +37,7 @@ EDGE_NUMBER = re.compile(r"^\S.{0,80}\s(\d{1,4})(?:\s*/\s*\d{1,4})?$")  # "5.12.
 FOOT_NUMBER = re.compile(r"^(\d{1,4})\s+\S.{0,80}$")  # "54 Chapter 5. Managing Packages", at a page's foot only
 CAPTION = re.compile(r"^(?:Table|Tab\.)\s+[\dIVX]+(?:\.\d+)?[.:]?\s+\S")  # "Table 2: Results …", "Tab. 3. …"
 _SPLIT_WORD = re.compile(r"([^\W\d_]+)\x02([^\W\d_]+)")
+_SPLIT_NAME = re.compile(r"[^\W_]_$")  # a line ending inside a name: ``ASN1_MAX_``
 SPLIT = "\x02"  # a word split at a line's end that pdfium has joined ("twenty\x02two")
 TABLE_MARK = "\x00table "  # a line that stands for a table in a page's text (no document writes NUL)
 FURNITURE_SHARE = 0.4
@@ -93,13 +94,16 @@ def _is_listing(lines: list[str]) -> bool:
 
 def _dehyphenate(lines: list[str], hyphens: Hyphens) -> list[str]:
     """Join a word split across lines: ``manip-`` + ``ulation`` gives ``manipulation``;
-    a compound keeps its hyphen (``build-depends``, ``twenty-two``: ``hyphens.Hyphens``)."""
+    a compound keeps its hyphen (``build-depends``, ``twenty-two``: ``hyphens.Hyphens``);
+    a name broken after an underscore is one name."""
     out: list[str] = []
     for line in lines:
         previous = out[-1] if out else ""
         match = re.search(r"([^\W\d_]+)-$", previous)
         head = re.match(r"([a-z]+)", line)
-        if match and head:
+        if _SPLIT_NAME.search(previous) and line[:1].isalnum():  # ``ASN1_MAX_`` + ``NAME_SIZE``, ``gcm_`` + ``encrypt``
+            out[-1] = previous + line
+        elif match and head:
             keep = hyphens.keeps(match.group(1), head.group(1))
             out[-1] = (previous if keep else previous[:-1]) + line
         else:

@@ -90,7 +90,7 @@ def _page_text(path: Path, document, index: int, budget) -> tuple[PageRead, bool
         page = document[index]
         textpage = page.get_textpage()
         try:
-            text = pdf_marks.page_text(textpage)
+            text = pdf_marks.page_text(textpage, page)
             has_text = len(text.strip()) >= ocr.MIN_TEXT_CHARS
             grid = has_text and pdf_tables.ruled(page)
             image = None if has_text else ocr.scan_image(path, page, index + 1, budget)
@@ -111,7 +111,7 @@ def _around_tables(document, index: int, tables: tuple[pdf_tables.FoundTable, ..
         textpage = page.get_textpage()
         try:
             width, height = page.get_size()
-            around = pdf_tables.text_around(textpage, width, height, tables, table_mark)
+            around = pdf_tables.text_around(textpage, width, height, tables, table_mark, page)
         finally:
             textpage.close()
             page.close()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import re
 
+from index.loaders import pdf_rules
 from index.loaders.pages import LIGATURES
 
 SMALLER = 0.85  # a superscript's size is at most this share of its text's
@@ -36,13 +37,14 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 SMALL_BASE = re.compile(r"\d{1,2}")  # "2³¹", "10⁶": a power; after "2.7" or "2020" a mark is a reference
 
 
-def page_text(textpage) -> str:
-    """The page's text as pdfium gives it, with its superscripts written as they read."""
-    marked = marked_chars(textpage)
+def page_text(textpage, page=None) -> str:
+    """The page's text as pdfium gives it, with its superscripts written as they read, and
+    with the underscores ``page`` draws as rules (``pdf_rules``)."""
+    marked = marked_chars(textpage, page)
     return textpage.get_text_bounded() if marked is None else "".join(marked)
 
 
-def marked_chars(textpage) -> list[str] | None:
+def marked_chars(textpage, page=None) -> list[str] | None:
     """What each of the page's characters reads as: itself, or, for the first of a
     superscript run, the run written out (the run's other characters read as ""); None
     when pdfium's characters do not map one to one to its text (outside the basic plane)."""
@@ -52,6 +54,9 @@ def marked_chars(textpage) -> list[str] | None:
         return None
     glyphs = Glyphs(textpage, chars)
     out = list(chars)
+    if page is not None:
+        for i, written in pdf_rules.underscores(page, glyphs).items():
+            out[i] = written
     _join_shifted_lines(glyphs, out)
     _write_superscripts(glyphs, out)
     return out

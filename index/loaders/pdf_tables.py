@@ -107,11 +107,11 @@ def _open_tables(page, grids: list[FoundTable]) -> list[FoundTable]:
             if not any(t.top < g.bottom and g.top < t.bottom and t.x0 < g.x1 and g.x0 < t.x1 for g in grids)]
 
 
-def text_around(textpage, width: float, height: float, tables: tuple[FoundTable, ...], mark) -> str:
+def text_around(textpage, width: float, height: float, tables: tuple[FoundTable, ...], mark, page=None) -> str:
     """A pdfium text page's text outside ``tables``, in the page's own reading order (a
     two-column paper's columns one after the other), with ``mark(i)`` on a line of its own
     where table ``i``'s first character stands."""
-    chars = pdf_marks.marked_chars(textpage)  # its soft hyphens ("\ufffe") are rejoined by the page cleaning
+    chars = pdf_marks.marked_chars(textpage, page)  # its soft hyphens ("\ufffe") are rejoined by the page cleaning
     if chars is None:  # characters outside the basic plane: fall back to bands of the page
         return _text_in_bands(textpage, width, height, tables, mark)
     frames = [(t.x0 - MARGIN, height - t.bottom - MARGIN, t.x1 + MARGIN, height - t.top + MARGIN) for t in tables]

@@ -14,7 +14,7 @@ from index.loaders.compressed import inner_format, is_compressed, unpacked
 
 Loader = Callable[[Path, str], list[Document]]
 LOADERS: dict[str, Loader] = {}
-FORMAT_VERSION = b"loaders-9\x00"
+FORMAT_VERSION = b"loaders-10\x00"
 """Salts the file hashes sync compares, so files read by older loaders are read again
 (their documents are re-embedded only where the text changed)."""
 

@@ -310,3 +310,34 @@ def write_paper_with_marks(path: Path) -> Path:
     SimpleDocTemplate(str(path)).build([Paragraph("Abstract", styles["Heading2"]), Paragraph(PAPER_BODY, styles["Normal"]),
                                         Spacer(1, 450), *notes])
     return path
+
+
+def write_manual_with_drawn_underscores(path: Path) -> Path:
+    """A function reference typeset as texinfo does outside typewriter type: each
+    underscore a thin rule on the baseline, not a character; one name broken across
+    lines after its underscore; and a short word underlined, which is not an underscore."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas, size = Canvas(str(path)), 10
+
+    def line(pieces: list[str], y: float, x: float = 72) -> None:
+        for n, piece in enumerate(pieces):
+            canvas.drawString(x, y, piece)
+            x += stringWidth(piece, "Helvetica", size)
+            if n < len(pieces) - 1:
+                canvas.rect(x + 0.6, y - 0.3, 0.42 * size, 0.09 * size, stroke=0, fill=1)
+                x += 0.6 + 0.42 * size + 0.6
+
+    canvas.setFont("Helvetica", size)
+    line(["asn1", "der", "coding"], 700)
+    line(["int asn1_der_coding (asn1", "node element, char * error", "desc)"], 686)
+    line(["error", "desc: return the error description, or an empty string on success."], 672)
+    canvas.drawString(72, 658, "Returns ASN1_NAME_TOO_LONG if a name is longer than ASN1_MAX_")
+    canvas.drawString(72, 646, "NAME_SIZE characters, and ASN1_SUCCESS otherwise.")
+    canvas.drawString(72, 630, "See also: Go to the index.")
+    canvas.rect(72 + stringWidth("See also: ", "Helvetica", size), 629, stringWidth("Go", "Helvetica", size), 0.6,
+                stroke=0, fill=1)
+    canvas.showPage()
+    canvas.save()
+    return path
