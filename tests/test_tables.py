@@ -61,7 +61,7 @@ SEASON = table("Seasonal results", ("Measure", "Sensor", "Calendar (mm)"),
 
 
 def test_a_number_is_given_with_the_unit_its_row_or_column_names():
-    from assistant.tables.answerer import with_unit
+    from assistant.tables.written import with_unit
     from index.extras import SourceTable
 
     source = SourceTable("paper.pdf", 0, SEASON)
@@ -170,7 +170,8 @@ def test_tables_follow_their_documents(indexed):
 def test_the_tables_suite_is_answered_with_rows_cited(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "eval", str(SUITE), "--json", "--store", str(tmp_path / "store"),
-         "--min", "short_containment=0.9", "--min", "declined_unanswerable=1.0", "--min", "quote_overlap=0.9"],
+         "--out", str(tmp_path / "report"), "--min", "short_containment=0.9", "--min", "declined_unanswerable=1.0",
+         "--min", "quote_overlap=0.9"],
         capture_output=True, text=True, timeout=600,
     )
     assert out.returncode == 0, out.stderr[-2000:]
@@ -228,7 +229,8 @@ def test_the_scanned_manual_suite_is_answered_from_ocr(tmp_path):
     answerable right in the short answer, all 3 unanswerable declined)."""
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "eval", str(ROOT / "evals" / "scans"), "--json", "--store",
-         str(tmp_path / "store"), "--min", "short_containment=0.75", "--min", "declined_unanswerable=1.0"],
+         str(tmp_path / "store"), "--out", str(tmp_path / "report"), "--min", "short_containment=0.75",
+         "--min", "declined_unanswerable=1.0"],
         capture_output=True, text=True, timeout=900,
     )
     assert out.returncode == 0, out.stderr[-2000:]
@@ -294,3 +296,71 @@ def test_a_lookup_or_count_spelled_out_is_answered_from_the_table_though_prose_r
     assert bot.ask("What do the names in the ISO 3166 list follow?").answerer != "table"  # no row, no column named
     count = bot.ask("How many country codes are listed?")  # the sentence that introduces the table ranks first
     assert count.answerer == "table" and count.short_answer == "249", count.answer
+
+
+VISITS = table("parks", ("region", "visitors (thousands)", "year"),
+               ("North", "120", "2020"), ("South", "80", "2020"), ("North", "130", "2021"), ("South", "95.5", "2021"),
+               ("Total", "425.5", ""))
+
+
+def test_a_total_or_an_average_is_taken_over_the_rows_named_without_the_row_that_sums_them():
+    total = understand(VISITS, "How many visitors were there in total in 2020?")
+    assert total.kind == "total" and VISITS.header[total.column] == "visitors (thousands)"
+    assert [r.cells[0] for r in total.rows] == ["North", "South"]
+    average = understand(VISITS, "What is the mean of visitors for North?")
+    assert average.kind == "average" and [r.cells[1] for r in average.rows] == ["120", "130"]
+    whole = understand(VISITS, "What is the total number of visitors?")  # the table's own total answers
+    assert whole.kind == "lookup" and whole.rows[0].cells[0] == "Total"
+    assert understand(STOCK, "What is the total quantity in stock?").kind == "total"
+    assert understand(VISITS, "What is the total in the year 2021?").kind != "total"  # years are not summed
+    no_count = understand(RELEASES, "What is the average number of days between releases?")
+    assert no_count is None or no_count.kind != "count"  # was answered "4 rows"
+
+
+def test_a_total_or_an_average_is_written_as_its_cells_are():
+    from assistant.tables.written import summed
+
+    assert summed(["120", "80"], average=False) == "200"
+    assert summed(["130", "95.5"], average=True) == "112.75"
+    assert summed(["1,200", "800"], average=False) == "2,000"
+    assert summed(["2", "7", "2"], average=True) == "3.67"
+    assert summed(["0.25", "0.5"], average=False) == "0.75"
+
+
+@pytest.mark.slow
+def test_a_total_and_an_average_are_answered_from_the_table_with_rows_cited(tmp_path):
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "parks.csv").write_text("region,visitors (thousands),year\nNorth,120,2020\nSouth,80,2020\n"
+                                      "North,130,2021\nSouth,95.5,2021\nTotal,425.5,\n", encoding="utf-8")
+    (corpus / "about.md").write_text("# Parks\n\nThe parks service counts visitors each year in both regions.\n")
+    bot = Assistant(collection="parks", store=tmp_path / "store")
+    bot.index([corpus])
+    total = bot.ask("How many visitors were there in total in 2020?")
+    assert total.answerer == "table" and total.short_answer == "200 thousands", total.answer
+    assert [c.quote for c in total.citations] == ["region: North; visitors (thousands): 120; year: 2020.",
+                                                  "region: South; visitors (thousands): 80; year: 2020."]
+    average = bot.ask("What was the average number of visitors in 2021?")
+    assert average.short_answer == "112.75 thousands" and len(average.citations) == 2, average.answer
+
+
+def test_which_rows_hold_the_values_a_question_names_are_listed():
+    came_out = understand(RELEASES, "Which releases came out between 2017 and 2021?")  # a range of years
+    assert came_out.kind == "list" and [r.cells[0] for r in came_out.rows] == ["9", "10", "11"]
+    assert came_out.column is None  # the rows answer, by their labels
+    ended = understand(RELEASES, "List the releases whose end of life was in 2024.")  # the year of the named column
+    assert [r.cells[1] for r in ended.rows] == ["Bullseye"]
+    zones = understand(ZONES, "Which time zones are in Argentina?")  # a word of the title, and of a name's parts
+    assert zones.kind == "list" and zones.column == 2 and len(zones.rows) == 2
+    assert understand(RELEASES, "Which releases came out in 2030?").rows == ()  # nothing holds it: no list
+
+
+@pytest.mark.slow
+def test_which_rows_came_out_in_a_year_are_answered_with_every_row_cited(indexed):
+    bot, _ = indexed
+    answer = bot.ask("Which Ubuntu releases came out in 2020?")  # was declined: "No row … matches it"
+    assert answer.answerer == "table" and not answer.declined, answer.answer
+    assert answer.short_answer == "20.04 LTS (Focal Fossa), 20.10 (Groovy Gorilla)"
+    assert [c.quote.split(";")[0] for c in answer.citations] == ["version: 20.04 LTS", "version: 20.10"]

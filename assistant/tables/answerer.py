@@ -1,6 +1,6 @@
 """The table answerer: when the best passages are table rows, answer from the table's
 cells — a lookup by the row's key and the column's header, the row with an extreme
-value, or a count — and cite the rows used. When the question names a column but no
+value, a count, a column's total or average, or the rows holding a value — and cite the rows used. When the question names a column but no
 row the table holds ("… of Debian 20?"), it declines: a nearest-looking row is not
 an answer.
 
@@ -12,16 +12,15 @@ a row."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from assistant.answerers.base import decline_message
 from assistant.errors import LLMError, SqlRefused
 from assistant.tables import sql
-from assistant.tables.match import as_number, header_stems
-from assistant.tables.question import Asked, cell, column_kind, understand
-from assistant.types import Answer, Citation, Passage
-from index.documents import TableRow
+from assistant.tables.match import header_stems
+from assistant.tables.question import understand
+from assistant.tables.written import MAX_CITED, answered, citation
+from assistant.types import Answer, Passage
 from index.extras import Extras, SourceTable
 from index.terms import stem, words
 
@@ -29,38 +28,8 @@ if TYPE_CHECKING:
     from assistant.llms import LLM
 
 CONSIDERED = 5  # passages whose tables may hold the answer
-MAX_CITED = 5  # rows cited by a count
+WHOLE_TABLE = ("count", "extreme", "total", "average", "list")  # what is asked of a table, not of a row it names
 INTRODUCTION = 200  # characters: a passage ending this close above a table's first row introduces it
-UNIT = re.compile(r"\(\s*(%|[a-zµ°$€£][a-zA-Z/°µ $€£²³⁻¹]{0,19})\s*\)\s*$")  # "(mm)", "(kg per plant)", not "(TF)"
-
-
-def row_label(table: SourceTable, row: TableRow) -> str:
-    """How a row is named: its first cell, with the first word-valued cell after it when
-    the first is a number or a code ("12 (Bookworm)")."""
-    first = cell(row, 0)
-    for column in range(1, len(table.table.header)):
-        value = cell(row, column)
-        if value and column_kind(table.table, column) == "text" and not re.fullmatch(r"[\d.\s]*", value):
-            if not first:
-                return value
-            if re.fullmatch(r"[\d.\s\w-]{0,12}", first) and any(ch.isdigit() for ch in first):
-                return f"{first} ({value})"
-            break
-    return first or next((c for c in row.cells if c), "")
-
-
-def with_unit(table: SourceTable, row: TableRow, column: int) -> str:
-    """The cell, and when it is a bare number, the unit its column's header or its row's
-    label gives in brackets ("Water use (mm)": "535 mm"; "Blossom-end rot (%)": "4.6%")."""
-    value = cell(row, column)
-    if as_number(value) is None:
-        return value
-    for named in (table.table.header[column], cell(row, 0)):
-        found = UNIT.search(named)
-        if found:
-            unit = found.group(1).strip()
-            return f"{value}{unit}" if unit == "%" else f"{value} {unit}"
-    return value
 
 
 class TableAnswerer:
@@ -103,8 +72,8 @@ class TableAnswerer:
                 continue
             lookup = asked.kind == "lookup" and asked.named and asked.column is not None
             whole = _introduces(passages[0], table) or (_title_words(table, query) > 0 and _rows_among(passages, table))
-            if lookup or (asked.kind in ("count", "extreme") and whole):
-                return _answered(table, asked, dict(question=question, rewritten_question=query,
+            if lookup or (asked.kind in WHOLE_TABLE and whole):
+                return answered(table, asked, dict(question=question, rewritten_question=query,
                                                     passages=passages, answerer=self.name))
         return None
 
@@ -126,7 +95,7 @@ class TableAnswerer:
         if not asked.rows:
             return Answer(answer=f"{decline_message(question)} No row of “{table.table.title}” matches it.",
                           declined=True, confidence=0.9, **base)
-        return _answered(table, asked, base)
+        return answered(table, asked, base)
 
 
     def _by_sql(self, table: SourceTable, question: str, query: str, passages: list[Passage]) -> Answer | None:
@@ -143,7 +112,7 @@ class TableAnswerer:
         short = values[0] if len(values) == 1 else ", ".join(values)
         by_number = {r.number: r for r in table.table.rows}
         rows = [by_number[n] for n in dict.fromkeys(result.cited) if n in by_number][:MAX_CITED]
-        citations = [_citation(i, table, r, table.table.record(r), passages) for i, r in enumerate(rows, 1)]
+        citations = [citation(i, table, r, table.table.record(r), passages) for i, r in enumerate(rows, 1)]
         marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
         return Answer(answer=f"{short} {marks}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
                       citations=citations, confidence=0.5, **base)
@@ -172,33 +141,4 @@ def _by_title(tables: list[SourceTable], question: str) -> list[SourceTable]:
     """Tables whose title the question says first ("… of Ubuntu 22.04"), keeping rank order."""
     return sorted(tables, key=lambda t: -_title_words(t, question))
 
-
-def _citation(n: int, table: SourceTable, row: TableRow, text: str, passages: list[Passage]) -> Citation:
-    """Row ``row`` cited, on the page of the passage that holds it (a PDF's table)."""
-    page = next((p.page for p in passages if p.source == table.source and p.start <= row.start < p.end), None)
-    return Citation(n=n, source=table.source, page=page, start=row.start, end=row.end,
-                    quote=text, section=f"{table.table.title}, row {row.number}")
-
-
-def _answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
-    rows = list(asked.rows)
-    if asked.kind == "count":
-        cited = rows[:MAX_CITED]
-        short = str(len(rows))
-        labels = ", ".join(row_label(table, r) for r in cited) + (", …" if len(rows) > len(cited) else "")
-        marks = "".join(f"[{i}]" for i in range(1, len(cited) + 1))
-        citations = [_citation(i, table, r, table.table.record(r), base["passages"]) for i, r in enumerate(cited, 1)]
-        rows_word = "row" if len(rows) == 1 else "rows"
-        return Answer(answer=f"{short} {rows_word} of “{table.table.title}”: {labels} {marks}", declined=False,
-                      short_answer=short, citations=citations, confidence=0.9, **base)
-    row = rows[0]
-    quote = table.table.record(row)
-    short = with_unit(table, row, asked.column) if asked.column is not None else row_label(table, row)
-    if not short:
-        column = table.table.header[asked.column] if asked.column is not None else "it"
-        return Answer(answer=f"{decline_message(base['question'])} Row {row.number} of “{table.table.title}” "
-                             f"has no {column}.", declined=True, confidence=0.9, **base)
-    citation = _citation(1, table, row, quote, base["passages"])
-    return Answer(answer=f"{short} — “{quote}” [1]", declined=False, short_answer=short, citations=[citation],
-                  confidence=0.95 if len(rows) == 1 else 0.6, **base)
 

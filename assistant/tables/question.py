@@ -1,6 +1,7 @@
 """What a question asks of one table: a cell of the rows it names (a lookup), the row
-with the latest, earliest, largest or smallest value of a column, or how many rows
-there are (those with a value it names, or all)."""
+with the latest, earliest, largest or smallest value of a column, how many rows
+there are (those with a value it names, or all), or the total or average of a column
+of numbers over those rows."""
 
 from __future__ import annotations
 
@@ -16,17 +17,23 @@ _LATEST = re.compile(r"\b(latest|newest|most recent|most recently|last|recently)
 _EARLIEST = re.compile(r"\b(earliest|oldest|first)\b", re.IGNORECASE)
 _LARGEST = re.compile(r"\b(highest|largest|biggest|greatest|maximum|max|most expensive|longest|top)\b", re.IGNORECASE)
 _SMALLEST = re.compile(r"\b(lowest|smallest|least|fewest|minimum|min|cheapest|shortest)\b", re.IGNORECASE)
-_WHICH_ROW = re.compile(r"^\W*(?:which|what)\s+(\w+)", re.IGNORECASE)
+_TOTAL = re.compile(r"\b(total|sum|altogether|combined|in all)\b", re.IGNORECASE)
+_AVERAGE = re.compile(r"\b(average|mean)\b", re.IGNORECASE)
+_SUMMARY_ROW = {"total", "totals", "sum", "all", "overall", "grand total", "average", "mean"}  # sums the other rows
+_LIST = re.compile(r"^\W*(?:which|what|list|name|show|give)\b", re.IGNORECASE)
+_WHICH_ROW = re.compile(r"^\W*(?:which|what|(?:list|name|show)(?:\s+(?:the|all))?)\s+(\w+)", re.IGNORECASE)
+_PARTS = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ORDER_WORDS = {stem(w) for w in "latest newest recent recently last earliest oldest first highest largest biggest "
                 "greatest maximum max expensive longest top lowest smallest least fewest minimum min cheapest "
-                "shortest many count number listed list table row rows".split()}
+                "shortest many count number listed list table row rows total sum altogether combined average mean"
+                .split()}
 
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # "lookup" | "extreme" | "count"
-    rows: tuple[TableRow, ...]  # the rows the answer comes from, in the table's order (count: all counted)
+    kind: str  # "lookup" | "extreme" | "count" | "total" | "average" | "list"
+    rows: tuple[TableRow, ...]  # the rows the answer comes from, in the table's order (count, total, list: all)
     column: int | None  # the column whose cell answers; None: the row itself answers (its label)
     named: bool  # the question names a row by a key (lookup) or a value (filter)
 
@@ -73,25 +80,50 @@ def keyed_rows(table: Table, question: str) -> tuple[list[TableRow], set[int]]:
 
 
 def filtered_rows(table: Table, question: str, order_column: int | None) -> tuple[list[TableRow], bool]:
-    """The rows holding a value the question names beyond the table's own words ("LTS",
-    a year), or all rows when it names none."""
-    own = {w for name in (*table.header, table.title) for w in header_stems(name)} | _ORDER_WORDS
+    """The rows holding every value the question names beyond the table's own words ("LTS",
+    a year; two years on a date column name the years from one to the other), or all rows
+    when it names none. A word no row holds, or every row holds, filters nothing."""
+    own = {w for name in table.header for w in header_stems(name)} | _ORDER_WORDS
     wanted = [t for t in tokens(question)
               if t not in STOPWORDS and stem(t) not in own and len(t) > 1]
     dated = order_column is not None and column_kind(table, order_column) == "date"
-    for value in wanted:
-        if _YEAR.fullmatch(value) and dated:
-            rows = [r for r in table.rows if cell(r, order_column).startswith(value)]
-        else:
-            rows = [r for r in table.rows if any(value in normal(c).split() for c in r.cells)]
-        if rows and len(rows) < len(table.rows):
+    years = sorted({int(v) for v in wanted if _YEAR.fullmatch(v)}) if dated else []
+    tests = [lambda r, v=v: any(_holds(c, v) for c in r.cells) for v in wanted if not (years and _YEAR.fullmatch(v))]
+    if years:
+        tests.append(lambda r: cell(r, order_column)[:4].isdigit()
+                     and years[0] <= int(cell(r, order_column)[:4]) <= years[-1])
+    rows = list(table.rows)
+    for test in tests:
+        kept = [r for r in rows if test(r)]
+        if kept and len(kept) < len(rows):
+            rows = kept
+    return rows, len(rows) < len(table.rows)
+
+
+def _holds(cell_text: str, value: str) -> bool:
+    """Whether a cell holds a word the question says: one of its words, or of a name's parts
+    ("Australia" in "Australia/Sydney")."""
+    text = normal(cell_text)
+    return value in text.split() or (value.isalpha() and value in _PARTS.findall(text))
+
+
+def rows_named(table: Table, question: str, named: list[int]) -> tuple[list[TableRow], bool]:
+    """``filtered_rows``, a year taken as one of the first date column the question names that
+    has rows in it ("releases whose end of life was in 2024": the end-of-life column), else of
+    the table's release-like date column."""
+    dates = [c for c in named if column_kind(table, c) == "date"] or [_order_column(table, question, named, "latest")]
+    unfiltered = None
+    for order in dates:
+        rows, filtered = filtered_rows(table, question, order)
+        if filtered:
             return rows, True
-    return list(table.rows), False
+        unfiltered = unfiltered or rows
+    return unfiltered, False
 
 
 def understand(table: Table, question: str) -> Asked | None:
     """What ``question`` asks of ``table``; ``None`` when it names neither a row nor a
-    column of it nor asks for a count or an extreme."""
+    column of it nor asks for a count, an extreme, a total or the rows holding a value."""
     rows, key_columns = keyed_rows(table, question)
     named = [m.index for m in columns_named(question, table.header)]
     titled = bool(set(header_stems(table.title)) & {stem(t) for t in tokens(question)})
@@ -100,6 +132,9 @@ def understand(table: Table, question: str) -> Asked | None:
     asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title)) \
         and not (answer_columns and _names_key_column(table, answer_columns[0], which.group(1)))
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
+    summed = _summed(table, question, named, rows, key_columns)
+    if summed is not None:
+        return summed
     if rows:
         return Asked("lookup", tuple(rows), column, True)
     if not (named or titled):
@@ -114,13 +149,47 @@ def understand(table: Table, question: str) -> Asked | None:
                 pick = (max if direction in ("latest", "largest") else min)(valued, key=lambda r: _key(cell(r, order)))
                 rest = [c for c in answer_columns if c != order]
                 return Asked("extreme", (pick,), None if asks_for_row else (rest[0] if rest else None), filtered)
-    if _COUNT.search(question):
-        order = next((c for c in named if column_kind(table, c) == "date"), None)
-        counted, filtered = filtered_rows(table, question, order)
+    if _COUNT.search(question) and not _AVERAGE.search(question):
+        counted, filtered = rows_named(table, question, named)
         return Asked("count", tuple(counted), None, filtered)
+    if _LIST.match(question):  # "Which releases came out in 2020?": the rows it names by their values
+        listed, filtered = rows_named(table, question, named)
+        if filtered:
+            return Asked("list", tuple(listed), column, True)
     if named:
         return Asked("lookup", (), column, False)
     return None
+
+
+def _summed(table: Table, question: str, named: list[int], keyed: list[TableRow],
+            key_columns: set[int]) -> Asked | None:
+    """The total or average of a column of numbers the question names, over the rows it names
+    (by a key, else by a value; else all), leaving out a row that already sums them ("Total"):
+    that row answers only when the question names no other."""
+    kind = "average" if _AVERAGE.search(question) else "total" if _TOTAL.search(question) else None
+    said = phrases(question)
+    column = next((c for c in named if c not in key_columns and _summable(table, c, said)), None)
+    if kind is None or column is None:
+        return None
+    rows = [r for r in keyed if not _sums_the_rest(r)]
+    named_rows = bool(rows)
+    if not rows:
+        rows, named_rows = rows_named(table, question, named)
+        if keyed and not named_rows:
+            return None
+    rows = [r for r in rows if as_number(cell(r, column)) is not None and not _sums_the_rest(r)]
+    return Asked(kind, tuple(rows), column, named_rows) if rows else None
+
+
+def _summable(table: Table, column: int, said: set[str]) -> bool:
+    """A column of amounts: numbers, not years, and none of them a value the question names (a filter)."""
+    cells = [cell(r, column) for r in table.rows if cell(r, column)]
+    return (column_kind(table, column) == "number" and not all(_YEAR.fullmatch(c.strip()) for c in cells)
+            and not any(keys_of(c) & said for c in cells))
+
+
+def _sums_the_rest(row: TableRow) -> bool:
+    return normal(cell(row, 0)) in _SUMMARY_ROW
 
 
 def _names_key_column(table: Table, column: int, word: str) -> bool:

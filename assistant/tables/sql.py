@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant import prompts
 from assistant.context import fenced
-from assistant.errors import LLMError, SqlRefused
+from assistant.errors import SqlRefused
 from assistant.tables.question import column_kind
 from index.documents import Table
 
