@@ -56,3 +56,9 @@ def test_underscores_drawn_as_rules_read_as_underscores(tmp_path):
     assert "error_desc: return the error description" in text
     assert "longer than ASN1_MAX_NAME_SIZE characters" in text  # before: "ASN1_MAX_ NAME_SIZE"
     assert "See also: Go to the index." in text  # an underlined word has no underscore
+
+
+def test_an_accent_set_before_its_letter_reads_as_the_accented_letter(tmp_path):
+    """TeX's OT1 fonts set "ö" as "¨" then "o": pdfium read "Niels M¨oller"."""
+    [document] = load_file(formats.write_manual_with_drawn_underscores(tmp_path / "manual.pdf"), "manual.pdf")
+    assert "Written by Niels Möller and Michaël Peeters; it´s free software." in document.text

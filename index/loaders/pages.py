@@ -2,7 +2,7 @@
 what typesetting adds.
 
 Page by page: soft-hyphen and hyphen-at-line-end splits are joined, ligatures spelled
-out, running headers and footers (a first or last line that recurs, page numbers aside,
+out, accents set apart from their letters put back on them, running headers and footers (a first or last line that recurs, page numbers aside,
 on many pages) dropped, table-of-contents and back-of-book index pages left out, and
 lines wrapped mid-sentence joined. Headings come from an outline when there is one
 (a PDF's bookmarks), else from numbered titles. Pages read by OCR have Tesseract's
@@ -12,6 +12,7 @@ typical slips in names undone (``ocr_fixes``) and keep where its uncertain words
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,15 @@ LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", 
                            # slots are control codes
                            "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl", "\x10": "“",
                            "\x11": "”", "\x12": "„", "\x13": "«", "\x14": "»", "\x15": "–", "\x16": "—", "\x17": ""})
+# TeX's OT1 fonts (texinfo, LaTeX without T1) set an accent as a glyph of its own before its letter:
+# pdfium reads "Niels M¨oller", "Micha¨el". The pair is the accented letter. A circumflex and a tilde
+# stand for themselves in listings ("result ˆ= x", "˜user"), an acute for an apostrophe ("it´s"):
+# those are taken only before the letters they accent in European names, an acute not before an
+# English contraction's ending.
+ACCENTS = {"¨": "\u0308", "´": "\u0301", "˜": "\u0303", "˝": "\u030b", "ˇ": "\u030c", "˘": "\u0306",
+           "˙": "\u0307", "¯": "\u0304", "˚": "\u030a", "ˆ": "\u0302"}
+_TAKES = {"ˆ": "aeiou", "˜": "ano"}
+_ACCENT = re.compile(r"([¨´˜˝ˇ˘˙¯˚ˆ])(?!(?<=´)(?:[stdm]|ll|re|ve)\b)([^\W\d_])")
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
@@ -48,8 +58,17 @@ def _shape(line: str) -> str:
     return ROMAN.sub("#", re.sub(r"\d+", "#", " ".join(line.lower().split())))
 
 
+def _accented(match: re.Match) -> str:
+    accent, letter = match[1], match[2]
+    if letter.lower() not in _TAKES.get(accent, letter.lower()):
+        return match[0]
+    composed = unicodedata.normalize("NFC", letter + ACCENTS[accent])
+    return composed if len(composed) == 1 else match[0]
+
+
 def _lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LIGATURES)
+    text = _ACCENT.sub(_accented, text)
     text = re.sub(r"[\x02\xad\ufffe]\n", "-\n", text)  # pdfium's mark for a hyphen that ends a line
     # where pdfium has joined the line itself, its mark stays between the pieces for ``_dehyphenate``
     text = re.sub(r"(?<=[^\W\d_])[\x02\ufffe](?=[^\W\d_])", SPLIT, text)

@@ -315,7 +315,8 @@ def write_paper_with_marks(path: Path) -> Path:
 def write_manual_with_drawn_underscores(path: Path) -> Path:
     """A function reference typeset as texinfo does outside typewriter type: each
     underscore a thin rule on the baseline, not a character; one name broken across
-    lines after its underscore; and a short word underlined, which is not an underscore."""
+    lines after its underscore; a short word underlined, which is not an underscore; and
+    accents set as glyphs of their own before their letters, as TeX's OT1 fonts set them."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
@@ -335,6 +336,7 @@ def write_manual_with_drawn_underscores(path: Path) -> Path:
     line(["error", "desc: return the error description, or an empty string on success."], 672)
     canvas.drawString(72, 658, "Returns ASN1_NAME_TOO_LONG if a name is longer than ASN1_MAX_")
     canvas.drawString(72, 646, "NAME_SIZE characters, and ASN1_SUCCESS otherwise.")
+    canvas.drawString(72, 614, "Written by Niels M\u00a8oller and Micha\u00a8el Peeters; it\u00b4s free software.")
     canvas.drawString(72, 630, "See also: Go to the index.")
     canvas.rect(72 + stringWidth("See also: ", "Helvetica", size), 629, stringWidth("Go", "Helvetica", size), 0.6,
                 stroke=0, fill=1)
