@@ -88,3 +88,12 @@ def test_an_acronym_a_question_opener_and_the_next_line_are_not_names():
         "Would his registration expire?"
     assert entities("Register in New York City\nThe fee is 10 dollars") == ["New York City"]
     assert entities("Apply now\nAfter you apply, wait") == []
+
+
+def test_a_title_typed_into_a_question_names_no_referent():
+    """"what happens after After you apply …" quotes a page's title; its first word names nothing."""
+    history = ["what happens after After you apply for health care benefits"]
+    assert entities(history[0]) == []
+    assert rewrite("If it is approved, what happens next?", history) == "If it is approved, what happens next?"
+    assert entities("I work For Pfizer") == ["Pfizer"]
+

@@ -39,6 +39,8 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", 
 _STARTERS = QUESTION_WORDS | {"am", "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
                               "and", "but", "so", "tell", "what's", "who's", "the", "in", "on", "a", "an", "how",
                               "i", "should", "must", "may", "has", "have", "had"}
+_LINKING = {"after", "before", "since", "until", "while", "when", "if", "because", "although", "unless", "once",
+            "with", "without", "for", "from", "about", "into", "during", "through", "to", "at", "by", "or", "as"}
 # a word of an earlier turn: "2.50", "1,200", "/etc/apt" and "--no-act" stay whole
 _TOKEN = re.compile(r"[/~-]*\w[\w’'-]*(?:[.,:/]\w[\w’'-]*)*")
 _NEXT_SENTENCE = {"The", "A", "An", "And", "Or", "But", "If", "Of", "In", "On", "To", "For"}  # "New York City The"
@@ -75,10 +77,11 @@ def entities(text: str) -> list[str]:
 
 
 def _not_a_name(word: str, before: str, alone: bool) -> bool:
-    """A run's first word that names nothing: a question word, "I", or a common word opening a
-    sentence, when it stands alone or ends its clause ("Yes," / "Yes. I")."""
+    """A run's first word that names nothing: a question word, "I", a common word opening a
+    sentence, when it stands alone or ends its clause ("Yes," / "Yes. I"), or a conjunction or
+    preposition a title opens with, typed into a sentence ("what happens after After you apply")."""
     bare = word.rstrip(".,!?")
-    return (word.lower() in _STARTERS or bool(_I.match(bare))
+    return (word.lower() in _STARTERS or bool(_I.match(bare)) or bare.lower() in _LINKING
             or (alone or word[-1] in ".,!?") and _opener(bare, before))
 
 
