@@ -120,6 +120,21 @@ def test_latex_ligatures_without_a_unicode_map_are_spelled_out():
         "The first file lists zones that have differed since 1970, in flat offices.")
 
 
+def test_a_chapters_own_contents_list_is_left_out_and_its_text_kept():
+    """DocBook's and LaTeX's manuals open each chapter with its contents, dot leaders to page numbers
+    (bzip2's manual; valgrind's numbers its front matter in roman): entries are no passage to cite."""
+    from index.loaders.pages import PageRead, document
+
+    chapter = ("2. How to use bzip2\nTable of Contents\n2.1. NAME . . . . . . . . . . . . . . . . . . . 2\n"
+               "2.2. SYNOPSIS . . . . . . . . . . . . . . . . . . 2\n"
+               "This chapter contains a copy of the bzip2 man page, and nothing else.\n")
+    contents = "\n".join(f"Chapter {n} ......................................... {roman}"
+                          for n, roman in enumerate(("iii", "iv", "xii", "xix", "clxxviii"), 1))
+    text = document("manual.pdf", [PageRead(contents), PageRead(chapter)]).text
+    assert "This chapter contains a copy of the bzip2 man page, and nothing else." in text
+    assert "NAME . ." not in text and "SYNOPSIS" not in text and "Chapter" not in text
+
+
 def test_a_ruled_pdf_table_is_kept_as_a_table_between_its_paragraphs(tmp_path):
     document = load(formats.write_table_pdf(tmp_path / "fares.pdf"))
     [table] = document.tables

@@ -39,7 +39,9 @@ _TAKES = {"ˆ": "aeiou", "˜": "ano"}
 _ACCENT = re.compile(r"([¨´˜˝ˇ˘˙¯˚ˆ])(?!(?<=´)(?:[stdm]|ll|re|ve)\b)([^\W\d_])")
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
+LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*(?:\d{1,4}|[ivxlcdm]{1,8})$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
+# an entry of a contents list on a page of text (a chapter's own contents): "2.1. NAME . . . . 2"
+CONTENTS_ENTRY = re.compile(r"[^\W\d_].*?(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,8})$")
 NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^.!?:;,]{2,70}$")
 # the sections a paper heads without a number, alone on their line
 PAPER_HEADING = re.compile(r"^(?:abstract|keywords|acknowledge?ments?|references|bibliography|appendix(?: [a-z])?)$", re.I)
@@ -214,6 +216,7 @@ def _build(source: str, read: list[PageRead], outline: dict[int, set[str]], titl
                  i not in numbered[index] and _shape(line) not in furniture and not PAGE_NUMBER.match(line))]
         if not lines or _is_listing(lines):
             continue
+        lines = [line for line in lines if not CONTENTS_ENTRY.search(line)]
         builder.page(index + 1, ocr=read[index].scanned)
         headings = outline.get(index, set()) if outline else None
         before = None
