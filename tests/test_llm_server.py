@@ -97,6 +97,6 @@ def test_a_table_question_the_rules_miss_goes_through_the_real_llm_as_sql(bot, t
     checks as any, and the answer is either SQL shown with rows cited or declined."""
     (tmp_path / "berths.csv").write_text("berth,length,opened\nNorth Quay,240,1998-05-02\nSouth Quay,180,2004-09-14\n")
     bot.index([tmp_path])
-    answer = bot.ask("Which berths opened between 1990 and 2000?")
+    answer = bot.ask("Which berths are longer than 200 metres?")  # a comparison: no rule of the table answerer
     assert answer.answerer.startswith("table")
     assert answer.declined or ("SQL: " in answer.answer and all(c.source == "berths.csv" for c in answer.citations))
