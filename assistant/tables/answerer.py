@@ -1,8 +1,8 @@
 """The table answerer: when the best passages are table rows, answer from the table's
 cells — a lookup by the row's key and the column's header, the row with an extreme
-value, a count, a column's total or average, or the rows holding a value — and cite the rows used. When the question names a column but no
-row the table holds ("… of Debian 20?"), it declines: a nearest-looking row is not
-an answer.
+value, a count, a column's total or average, or the rows holding a value it names —
+and cite the rows used. When the question names a column but no row the table holds
+("… of Debian 20?"), it declines: a nearest-looking row is not an answer.
 
 It answers only what it understands; with an LLM configured, what its rules do not
 understand goes to the model as text-to-SQL over the table (``sql``), the SQL shown in
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from assistant.llms import LLM
 
 CONSIDERED = 5  # passages whose tables may hold the answer
-WHOLE_TABLE = ("count", "extreme", "total", "average", "list")  # what is asked of a table, not of a row it names
+WHOLE_TABLE = ("count", "extreme", "total", "average")  # asked of a whole table; a list only when a row ranks first
 INTRODUCTION = 200  # characters: a passage ending this close above a table's first row introduces it
 
 
