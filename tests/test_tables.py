@@ -210,7 +210,7 @@ def test_with_an_llm_a_question_the_rules_miss_is_answered_by_sql_shown_and_cite
     from assistant.tables import TableAnswerer
 
     bot, _ = indexed
-    question = "Which Debian releases came out between 2010 and 2016?"
+    question = "Which Debian releases came out after 2009 and before 2016?"  # the rules compare no years
     passages = bot.pipeline.retrieve(bot.pipeline.condense(question))["passages"]
     llm = ScriptedLLM("SELECT _row, codename FROM t WHERE release >= '2010' AND release < '2016'")
     answer = TableAnswerer(bot.collection.extras, llm=llm).answer(question, passages)
@@ -355,6 +355,16 @@ def test_which_rows_hold_the_values_a_question_names_are_listed():
     zones = understand(ZONES, "Which time zones are in Argentina?")  # a word of the title, and of a name's parts
     assert zones.kind == "list" and zones.column == 2 and len(zones.rows) == 2
     assert understand(RELEASES, "Which releases came out in 2030?").rows == ()  # nothing holds it: no list
+
+
+def test_a_name_or_a_year_no_row_holds_is_not_dropped_to_list_or_count_other_rows():
+    """"Chatham Islands" is not the row of "Whitsunday Islands"; no release came out in 2030."""
+    assert understand(ZONES, "Which time zone covers the Chatham Islands?").rows == ()
+    assert understand(ZONES, "Which time zones are in Argentina?").kind == "list"
+    # a year compared ("after 2018") is no year to match: left to an LLM's SQL, or declined
+    assert understand(RELEASES, "Which releases came out after 2018?").kind != "list"
+    assert understand(RELEASES, "How many releases came out in 2030?").kind != "count"  # was "4 rows"
+    assert len(understand(RELEASES, "How many releases came out in 2019?").rows) == 1
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """What a question asks of one table: a cell of the rows it names (a lookup), the row
 with the latest, earliest, largest or smallest value of a column, how many rows
-there are (those with a value it names, or all), or the total or average of a column
-of numbers over those rows."""
+there are (those with a value it names, or all), the total or average of a column
+of numbers over those rows, or which rows they are (a list). A name, a year or a
+comparison the rows cannot be picked by makes no count, total or list of other rows."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ _SUMMARY_ROW = {"total", "totals", "sum", "all", "overall", "grand total", "aver
 _LIST = re.compile(r"^\W*(?:which|what|list|name|show|give)\b", re.IGNORECASE)
 _WHICH_ROW = re.compile(r"^\W*(?:which|what|(?:list|name|show)(?:\s+(?:the|all))?)\s+(\w+)", re.IGNORECASE)
 _PARTS = re.compile(r"[^\W\d_]+")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
+_NAMED = re.compile(r"\b[A-Z][\w-]*")  # the first is the question's first word, capitalised as a sentence opens
+_NUMBERED = re.compile(r"(?<![\w.])\d[\w.-]*\w|(?<![\w.])\d\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# a value compared, not named: no row's value is it ("after 2009", "more than 200")
+_COMPARED = re.compile(r"\b(?:before|after|since|until|till|earlier|later|prior to|older|newer|more than|less than|"
+                       r"fewer than|over|under|above|below|at least|at most)\b", re.IGNORECASE)
 _ORDER_WORDS = {stem(w) for w in "latest newest recent recently last earliest oldest first highest largest biggest "
                 "greatest maximum max expensive longest top lowest smallest least fewest minimum min cheapest "
                 "shortest many count number listed list table row rows total sum altogether combined average mean"
@@ -101,19 +107,45 @@ def filtered_rows(table: Table, question: str, order_column: int | None) -> tupl
 
 
 def _holds(cell_text: str, value: str) -> bool:
-    """Whether a cell holds a word the question says: one of its words, or of a name's parts
-    ("Australia" in "Australia/Sydney")."""
+    """Whether a cell holds a word the question says: one of its words, of a name's parts
+    ("Australia" in "Australia/Sydney"), or a date's year."""
     text = normal(cell_text)
-    return value in text.split() or (value.isalpha() and value in _PARTS.findall(text))
+    return (value in text.split() or (value.isalpha() and value in _PARTS.findall(text))
+            or bool(_YEAR.fullmatch(value)) and is_date(cell_text) and cell_text.strip().startswith(value))
+
+
+def names_absent(table: Table, question: str) -> bool:
+    """Whether the question names something no row holds: a name (capitalised after its first
+    word), a number or a code, beyond the table's own words. "Which time zone covers the Chatham
+    Islands?" is not about the row of "Whitsunday Islands"; "How many releases came out in 2030?"
+    is not about all of them."""
+    own = {w for name in (*table.header, table.title) for w in header_stems(name)} | _ORDER_WORDS
+    said = [w for w in _NAMED.findall(question)[1:] if w.lower() not in STOPWORDS and stem(w.lower()) not in own]
+    said += [w for w in _NUMBERED.findall(question) if stem(w.lower()) not in own]
+    return any(not any(_holds(c, normal(w)) for r in table.rows for c in r.cells) for w in said)
+
+
+def _date_columns(table: Table, question: str, named: list[int]) -> list[int | None]:
+    """The date columns a year of the question may be one of: those it names, else the table's release-like one."""
+    return [c for c in named if column_kind(table, c) == "date"] or [_order_column(table, question, named, "latest")]
+
+
+def _years_absent(table: Table, question: str, named: list[int]) -> bool:
+    """Whether the question says years that no date it may mean falls in ("came out in 2030")."""
+    years = sorted(int(y) for y in _YEAR.findall(question))
+    columns = [c for c in _date_columns(table, question, named) if c is not None and column_kind(table, c) == "date"]
+    if not years or not columns:
+        return False
+    return not any(cell(r, c)[:4].isdigit() and years[0] <= int(cell(r, c)[:4]) <= years[-1]
+                   for r in table.rows for c in columns)
 
 
 def rows_named(table: Table, question: str, named: list[int]) -> tuple[list[TableRow], bool]:
     """``filtered_rows``, a year taken as one of the first date column the question names that
     has rows in it ("releases whose end of life was in 2024": the end-of-life column), else of
     the table's release-like date column."""
-    dates = [c for c in named if column_kind(table, c) == "date"] or [_order_column(table, question, named, "latest")]
     unfiltered = None
-    for order in dates:
+    for order in _date_columns(table, question, named):
         rows, filtered = filtered_rows(table, question, order)
         if filtered:
             return rows, True
@@ -132,7 +164,10 @@ def understand(table: Table, question: str) -> Asked | None:
     asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title)) \
         and not (answer_columns and _names_key_column(table, answer_columns[0], which.group(1)))
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
-    summed = _summed(table, question, named, rows, key_columns)
+    # a name, a year or a comparison the rows cannot be picked by: no list, count or total of other rows
+    absent = (names_absent(table, question) or _years_absent(table, question, named)
+              or bool(_COMPARED.search(question)))
+    summed = None if absent else _summed(table, question, named, rows, key_columns)
     if summed is not None:
         return summed
     if rows:
@@ -149,10 +184,10 @@ def understand(table: Table, question: str) -> Asked | None:
                 pick = (max if direction in ("latest", "largest") else min)(valued, key=lambda r: _key(cell(r, order)))
                 rest = [c for c in answer_columns if c != order]
                 return Asked("extreme", (pick,), None if asks_for_row else (rest[0] if rest else None), filtered)
-    if _COUNT.search(question) and not _AVERAGE.search(question):
+    if _COUNT.search(question) and not _AVERAGE.search(question) and not absent:
         counted, filtered = rows_named(table, question, named)
         return Asked("count", tuple(counted), None, filtered)
-    if _LIST.match(question):  # "Which releases came out in 2020?": the rows it names by their values
+    if _LIST.match(question) and not absent:  # "Which releases came out in 2020?": the rows it names by their values
         listed, filtered = rows_named(table, question, named)
         if filtered:
             return Asked("list", tuple(listed), column, True)
