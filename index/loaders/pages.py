@@ -2,9 +2,10 @@
 what typesetting adds.
 
 Page by page: soft-hyphen and hyphen-at-line-end splits are joined, ligatures spelled
-out, accents set apart from their letters put back on them, running headers and footers (a first or last line that recurs, page numbers aside,
-on many pages) dropped, table-of-contents and back-of-book index pages left out, and
-lines wrapped mid-sentence joined. Headings come from an outline when there is one
+out, accents set apart from their letters put back on them, running headers and footers
+(a first or last line that recurs, page numbers aside, on many pages) dropped,
+table-of-contents and back-of-book index pages and a chapter's own contents entries left
+out, and lines wrapped mid-sentence joined. Headings come from an outline when there is one
 (a PDF's bookmarks), else from numbered titles. Pages read by OCR have Tesseract's
 typical slips in names undone (``ocr_fixes``) and keep where its uncertain words are.
 """
@@ -39,7 +40,8 @@ _TAKES = {"ˆ": "aeiou", "˜": "ano"}
 _ACCENT = re.compile(r"([¨´˜˝ˇ˘˙¯˚ˆ])(?!(?<=´)(?:[stdm]|ll|re|ve)\b)([^\W\d_])")
 ROMAN = re.compile(r"\b[ivxlcdm]{1,6}\b", re.I)
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*(?:\d{1,4}|[ivxlcdm]{1,8})$|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
+LISTING_LINE = re.compile(r"(?:\.\s?){3,}\s*(?:\d{1,4}|[ivxlcdm]{1,8})$"  # dot leaders to a page, arabic or roman
+                          r"|^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+\S.{0,100}\s\d{1,4}$|,\s*\d{1,4}$")
 # an entry of a contents list on a page of text (a chapter's own contents): "2.1. NAME . . . . 2"
 CONTENTS_ENTRY = re.compile(r"[^\W\d_].*?(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,8})$")
 NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^.!?:;,]{2,70}$")
@@ -62,7 +64,7 @@ def _shape(line: str) -> str:
 
 def _accented(match: re.Match) -> str:
     accent, letter = match[1], match[2]
-    if letter.lower() not in _TAKES.get(accent, letter.lower()):
+    if accent in _TAKES and letter.lower() not in _TAKES[accent]:
         return match[0]
     composed = unicodedata.normalize("NFC", letter + ACCENTS[accent])
     return composed if len(composed) == 1 else match[0]
@@ -122,7 +124,7 @@ def _dehyphenate(lines: list[str], hyphens: Hyphens) -> list[str]:
         previous = out[-1] if out else ""
         match = re.search(r"([^\W\d_]+)-$", previous)
         head = re.match(r"([a-z]+)", line)
-        if _SPLIT_NAME.search(previous) and line[:1].isalnum():  # ``ASN1_MAX_`` + ``NAME_SIZE``, ``gcm_`` + ``encrypt``
+        if _SPLIT_NAME.search(previous) and line[:1].isalnum():  # ``ASN1_MAX_`` + ``NAME_SIZE``
             out[-1] = previous + line
         elif match and head:
             keep = hyphens.keeps(match.group(1), head.group(1))
