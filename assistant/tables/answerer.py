@@ -19,7 +19,7 @@ from assistant.errors import LLMError, SqlRefused
 from assistant.tables import sql
 from assistant.tables.match import header_stems
 from assistant.tables.question import understand
-from assistant.tables.written import MAX_CITED, answered, citation
+from assistant.tables.written import MAX_CITED, answered, marks, row_citations
 from assistant.types import Answer, Passage
 from index.extras import Extras, SourceTable
 from index.terms import stem, words
@@ -112,9 +112,8 @@ class TableAnswerer:
         short = values[0] if len(values) == 1 else ", ".join(values)
         by_number = {r.number: r for r in table.table.rows}
         rows = [by_number[n] for n in dict.fromkeys(result.cited) if n in by_number][:MAX_CITED]
-        citations = [citation(i, table, r, table.table.record(r), passages) for i, r in enumerate(rows, 1)]
-        marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
-        return Answer(answer=f"{short} {marks}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
+        citations = row_citations(table, rows, passages)
+        return Answer(answer=f"{short} {marks(citations)}".rstrip() + f"\n{shown}", declined=False, short_answer=short,
                       citations=citations, confidence=0.5, **base)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from assistant.tables.match import as_number, columns_named, header_stems, is_date, keys_of, normal, phrases, tokens
 from index.documents import Table, TableRow
@@ -89,21 +90,31 @@ def filtered_rows(table: Table, question: str, order_column: int | None) -> tupl
     """The rows holding every value the question names beyond the table's own words ("LTS",
     a year; two years on a date column name the years from one to the other), or all rows
     when it names none. A word no row holds, or every row holds, filters nothing."""
-    own = {w for name in table.header for w in header_stems(name)} | _ORDER_WORDS
+    own = _own_words(table.header)
     wanted = [t for t in tokens(question)
               if t not in STOPWORDS and stem(t) not in own and len(t) > 1]
     dated = order_column is not None and column_kind(table, order_column) == "date"
     years = sorted({int(v) for v in wanted if _YEAR.fullmatch(v)}) if dated else []
     tests = [lambda r, v=v: any(_holds(c, v) for c in r.cells) for v in wanted if not (years and _YEAR.fullmatch(v))]
     if years:
-        tests.append(lambda r: cell(r, order_column)[:4].isdigit()
-                     and years[0] <= int(cell(r, order_column)[:4]) <= years[-1])
+        tests.append(lambda r: _in_years(cell(r, order_column), years))
     rows = list(table.rows)
     for test in tests:
         kept = [r for r in rows if test(r)]
         if kept and len(kept) < len(rows):
             rows = kept
     return rows, len(rows) < len(table.rows)
+
+
+def _own_words(names) -> set[str]:
+    """The stems of a table's own words (its headers, and the title when given), and of the words
+    that order or count rows: none of them names a row."""
+    return {w for name in names for w in header_stems(name)} | _ORDER_WORDS
+
+
+def _in_years(date: str, years: list[int]) -> bool:
+    """Whether ``date`` falls in the years from the first of ``years`` to the last."""
+    return date[:4].isdigit() and years[0] <= int(date[:4]) <= years[-1]
 
 
 def _holds(cell_text: str, value: str) -> bool:
@@ -119,7 +130,7 @@ def names_absent(table: Table, question: str) -> bool:
     word), a number or a code, beyond the table's own words. "Which time zone covers the Chatham
     Islands?" is not about the row of "Whitsunday Islands"; "How many releases came out in 2030?"
     is not about all of them."""
-    own = {w for name in (*table.header, table.title) for w in header_stems(name)} | _ORDER_WORDS
+    own = _own_words((*table.header, table.title))
     said = [w for w in _NAMED.findall(question)[1:] if w.lower() not in STOPWORDS and stem(w.lower()) not in own]
     said += [w for w in _NUMBERED.findall(question) if stem(w.lower()) not in own]
     return any(not any(_holds(c, normal(w)) for r in table.rows for c in r.cells) for w in said)
@@ -133,11 +144,10 @@ def _date_columns(table: Table, question: str, named: list[int]) -> list[int | N
 def _years_absent(table: Table, question: str, named: list[int]) -> bool:
     """Whether the question says years that no date it may mean falls in ("came out in 2030")."""
     years = sorted(int(y) for y in _YEAR.findall(question))
-    columns = [c for c in _date_columns(table, question, named) if c is not None and column_kind(table, c) == "date"]
+    columns = [c for c in _date_columns(table, question, named) if c is not None]
     if not years or not columns:
         return False
-    return not any(cell(r, c)[:4].isdigit() and years[0] <= int(cell(r, c)[:4]) <= years[-1]
-                   for r in table.rows for c in columns)
+    return not any(_in_years(cell(r, c), years) for r in table.rows for c in columns)
 
 
 def rows_named(table: Table, question: str, named: list[int]) -> tuple[list[TableRow], bool]:
@@ -164,10 +174,15 @@ def understand(table: Table, question: str) -> Asked | None:
     asks_for_row = bool(which) and stem(which.group(1).lower()) in set(header_stems(table.title)) \
         and not (answer_columns and _names_key_column(table, answer_columns[0], which.group(1)))
     column = None if asks_for_row else (answer_columns[0] if answer_columns else None)
-    # a name, a year or a comparison the rows cannot be picked by: no list, count or total of other rows
-    absent = (names_absent(table, question) or _years_absent(table, question, named)
-              or bool(_COMPARED.search(question)))
-    summed = None if absent else _summed(table, question, named, rows, key_columns)
+
+    @cache
+    def absent() -> bool:
+        """A name, a year or a comparison the rows cannot be picked by: no list, count or total of
+        other rows. Asked only of such questions: it reads every cell."""
+        return (bool(_COMPARED.search(question)) or names_absent(table, question)
+                or _years_absent(table, question, named))
+
+    summed = _summed(table, question, named, rows, key_columns) if _aggregate(question) and not absent() else None
     if summed is not None:
         return summed
     if rows:
@@ -184,10 +199,10 @@ def understand(table: Table, question: str) -> Asked | None:
                 pick = (max if direction in ("latest", "largest") else min)(valued, key=lambda r: _key(cell(r, order)))
                 rest = [c for c in answer_columns if c != order]
                 return Asked("extreme", (pick,), None if asks_for_row else (rest[0] if rest else None), filtered)
-    if _COUNT.search(question) and not _AVERAGE.search(question) and not absent:
+    if _COUNT.search(question) and not _AVERAGE.search(question) and not absent():
         counted, filtered = rows_named(table, question, named)
         return Asked("count", tuple(counted), None, filtered)
-    if _LIST.match(question) and not absent:  # "Which releases came out in 2020?": the rows it names by their values
+    if _LIST.match(question) and not absent():  # "Which releases came out in 2020?": the rows it names by their values
         listed, filtered = rows_named(table, question, named)
         if filtered:
             return Asked("list", tuple(listed), column, True)
@@ -201,7 +216,7 @@ def _summed(table: Table, question: str, named: list[int], keyed: list[TableRow]
     """The total or average of a column of numbers the question names, over the rows it names
     (by a key, else by a value; else all), leaving out a row that already sums them ("Total"):
     that row answers only when the question names no other."""
-    kind = "average" if _AVERAGE.search(question) else "total" if _TOTAL.search(question) else None
+    kind = _aggregate(question)
     said = phrases(question)
     column = next((c for c in named if c not in key_columns and _summable(table, c, said)), None)
     if kind is None or column is None:
@@ -214,6 +229,11 @@ def _summed(table: Table, question: str, named: list[int], keyed: list[TableRow]
             return None
     rows = [r for r in rows if as_number(cell(r, column)) is not None and not _sums_the_rest(r)]
     return Asked(kind, tuple(rows), column, named_rows) if rows else None
+
+
+def _aggregate(question: str) -> str | None:
+    """``"average"`` or ``"total"`` when the question asks for one."""
+    return "average" if _AVERAGE.search(question) else "total" if _TOTAL.search(question) else None
 
 
 def _summable(table: Table, column: int, said: set[str]) -> bool:

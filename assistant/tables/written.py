@@ -60,8 +60,20 @@ def _labels(table: SourceTable, rows: list[TableRow]) -> str:
     return ", ".join(row_label(table, r) for r in shown) + (", …" if len(rows) > len(shown) else "")
 
 
-def _row_citations(table: SourceTable, rows: list[TableRow], passages: list[Passage]) -> list[Citation]:
+def row_citations(table: SourceTable, rows: list[TableRow], passages: list[Passage]) -> list[Citation]:
+    """The first ``MAX_CITED`` of ``rows`` cited, numbered from 1."""
     return [citation(i, table, r, table.table.record(r), passages) for i, r in enumerate(rows[:MAX_CITED], 1)]
+
+
+def marks(citations: list[Citation]) -> str:
+    return "".join(f"[{c.n}]" for c in citations)
+
+
+def _of_rows(table: SourceTable, rows: list[TableRow], said: str, short: str, base: dict) -> Answer:
+    """An answer drawn from many rows: ``said``, then the marks of the rows cited."""
+    citations = row_citations(table, rows, base["passages"])
+    return Answer(answer=f"{said} {marks(citations)}", declined=False, short_answer=short, citations=citations,
+                  confidence=0.9, **base)
 
 
 def summed(values: list[str], average: bool) -> str:
@@ -81,22 +93,16 @@ def _aggregated(table: SourceTable, asked: Asked, base: dict) -> Answer:
     header = table.table.header[column]
     value = summed([cell(r, column) for r in rows], asked.kind == "average")
     short = _in_unit(value, header) or value
-    citations = _row_citations(table, rows, base["passages"])
-    marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
     rows_word = "row" if len(rows) == 1 else "rows"
     said = f"{short} — the {asked.kind} of “{header}” over {len(rows)} {rows_word} of “{table.table.title}”: "
-    return Answer(answer=f"{said}{_labels(table, rows)} {marks}", declined=False, short_answer=short,
-                  citations=citations, confidence=0.9, **base)
+    return _of_rows(table, rows, said + _labels(table, rows), short, base)
 
 
 def _listed(table: SourceTable, asked: Asked, base: dict) -> Answer:
     rows = list(asked.rows)
     values = [with_unit(table, r, asked.column) if asked.column is not None else row_label(table, r) for r in rows]
     short = ", ".join(values[:MAX_LISTED]) + (", …" if len(values) > MAX_LISTED else "")
-    citations = _row_citations(table, rows, base["passages"])
-    marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
-    said = f"{short} — {len(rows)} rows of “{table.table.title}” {marks}"
-    return Answer(answer=said, declined=False, short_answer=short, citations=citations, confidence=0.9, **base)
+    return _of_rows(table, rows, f"{short} — {len(rows)} rows of “{table.table.title}”", short, base)
 
 
 def answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
@@ -106,12 +112,9 @@ def answered(table: SourceTable, asked: Asked, base: dict) -> Answer:
     if asked.kind == "list" and len(rows) > 1:
         return _listed(table, asked, base)
     if asked.kind == "count":
-        short = str(len(rows))
-        citations = _row_citations(table, rows, base["passages"])
-        marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
         rows_word = "row" if len(rows) == 1 else "rows"
-        said = f"{short} {rows_word} of “{table.table.title}”: {_labels(table, rows)} {marks}"
-        return Answer(answer=said, declined=False, short_answer=short, citations=citations, confidence=0.9, **base)
+        said = f"{len(rows)} {rows_word} of “{table.table.title}”: {_labels(table, rows)}"
+        return _of_rows(table, rows, said, str(len(rows)), base)
     row = rows[0]
     quote = table.table.record(row)
     short = with_unit(table, row, asked.column) if asked.column is not None else row_label(table, row)
